@@ -1,0 +1,195 @@
+package org.telemetryhub.hub;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.api.ApiRoutes;
+import org.telemetryhub.hub.auth.DeviceAuthenticator;
+import org.telemetryhub.hub.auth.SecretFile;
+import org.telemetryhub.hub.auth.TokenService;
+import org.telemetryhub.hub.config.HubSettings;
+import org.telemetryhub.hub.device.DeviceChannel;
+import org.telemetryhub.hub.device.DeviceEndpoint;
+import org.telemetryhub.hub.liveness.DeviceRegistry;
+import org.telemetryhub.hub.logging.EventLog;
+import org.telemetryhub.hub.metrics.HubMetrics;
+import org.telemetryhub.hub.metrics.MicrometerHubMetrics;
+import org.telemetryhub.hub.metrics.PrometheusEndpoint;
+import org.telemetryhub.hub.protocol.ReadingValidator;
+import org.telemetryhub.hub.store.ReadingStore;
+import org.telemetryhub.hub.store.RetentionTask;
+import org.telemetryhub.hub.store.StoreWriter;
+import org.telemetryhub.hub.store.sqlite.SqliteReadingStore;
+
+/**
+ * A running hub: builds the parts from the settings, starts them in order and stops them in
+ * reverse, gracefully. Decides nothing itself.
+ */
+public final class Hub {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+
+  private final HubSettings settings;
+  private final Vertx vertx;
+  private final ReadingStore store;
+  private final StoreWriter writer;
+  private final DeviceChannel devices;
+  private final RetentionTask retention;
+  private volatile boolean accepting = true;
+  private volatile int port;
+
+  private Hub(HubSettings settings, Vertx vertx, ReadingStore store, StoreWriter writer, DeviceChannel devices,
+              RetentionTask retention) {
+    this.settings = settings;
+    this.vertx = vertx;
+    this.store = store;
+    this.writer = writer;
+    this.devices = devices;
+    this.retention = retention;
+  }
+
+  /**
+   * Starts a hub and returns once it listens. Blocks (it opens files): call it from a main or
+   * test thread, never from an event loop.
+   */
+  public static Hub start(HubSettings settings) throws Exception {
+    Clock clock = Clock.systemUTC();
+    PrometheusEndpoint prometheus = new PrometheusEndpoint();
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions()
+            .setEventLoopPoolSize(settings.eventLoops())
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(prometheus.registry()))
+        .build();
+    ReadingStore store = null;
+    try {
+      DeviceAuthenticator authenticator = authenticator(settings, vertx);
+      store = SqliteReadingStore.open(settings.dataDir());
+      HubMetrics metrics = new MicrometerHubMetrics(prometheus.registry());
+      StoreWriter writer = new StoreWriter(store, settings.batchSize(), settings.batchMaxAge(),
+          settings.storeQueueCapacity(), metrics);
+      DeviceRegistry registry = new DeviceRegistry(clock, settings.silentAfter(),
+          status -> EventLog.status(status.device(), status.state().wireName(), status.reason()));
+      metrics.registerDeviceStates(registry::count);
+      DeviceChannel devices = new DeviceChannel(registry, writer, new ReadingValidator(settings.validRanges()),
+          metrics, clock, settings.heartbeatInterval(), settings.heartbeatTimeout());
+      RetentionTask retention = new RetentionTask(vertx, store, Duration.ofDays(settings.retentionDays()), clock);
+      Hub hub = new Hub(settings, vertx, store, writer, devices, retention);
+      ApiRoutes routes = new ApiRoutes(registry, store, writer, prometheus,
+          new DeviceEndpoint(devices, authenticator, () -> hub.accepting), () -> hub.accepting, clock);
+      writer.start();
+      hub.listen(routes);
+      retention.start(settings.retentionCheckInterval());
+      LOG.info("hub listening on port {} ({} event loops, store {}, auth {})", hub.port, settings.eventLoops(),
+          store.describe(), settings.authEnabled() ? "on" : "OFF");
+      return hub;
+    } catch (Exception e) {
+      if (store != null) {
+        store.close();
+      }
+      vertx.close();
+      throw e;
+    }
+  }
+
+  private static DeviceAuthenticator authenticator(HubSettings settings, Vertx vertx) throws java.io.IOException {
+    if (!settings.authEnabled()) {
+      LOG.warn("device authentication is OFF (--no-auth): any client can send readings as any device");
+      return DeviceAuthenticator.OPEN;
+    }
+    String secret = settings.tokenSecret() != null ? settings.tokenSecret() : SecretFile.loadOrCreate(settings.dataDir());
+    return new TokenService(vertx, secret);
+  }
+
+  /**
+   * Listens with one server per event loop. Vert.x shares one listening socket among servers
+   * with the same host and port; for "any free port" that takes a negative port (-1), since
+   * servers on port 0 would each get a port of their own.
+   */
+  private void listen(ApiRoutes routes) throws Exception {
+    HttpServerOptions options = serverOptions(settings.port() == 0 ? -1 : settings.port());
+    List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
+    await(vertx.deployVerticle(() -> {
+      HttpVerticle server = new HttpVerticle(routes, options);
+      servers.add(server);
+      return server;
+    }, new DeploymentOptions().setInstances(settings.eventLoops())));
+    port = servers.get(0).actualPort();
+    for (HttpVerticle server : servers) {
+      if (server.actualPort() != port) {
+        throw new IllegalStateException("servers listen on different ports: " + port + " and " + server.actualPort());
+      }
+    }
+  }
+
+  private HttpServerOptions serverOptions(int listenPort) {
+    return new HttpServerOptions()
+        .setHost(settings.host())
+        .setPort(listenPort)
+        .setMaxWebSocketFrameSize(settings.maxFrameSize())
+        .setMaxWebSocketMessageSize(settings.maxFrameSize())
+        // The device channel never negotiates compression: 16-byte packets gain nothing from it.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /**
+   * Stops gracefully: refuses new devices, stops reading device sockets, stores what was
+   * received, sends the final acks, closes every device with 1001, then closes the store.
+   * Blocks up to the shutdown timeout; never call it from an event loop.
+   */
+  public synchronized void stop() {
+    if (!accepting) {
+      return;
+    }
+    accepting = false;
+    Duration timeout = settings.shutdownTimeout();
+    LOG.info("stopping: {} device connections, {} readings waiting for storage", devices.openConnections(),
+        writer.queuedReadings());
+    try {
+      retention.stop();
+      await(devices.pauseAll());
+      if (!writer.stop(timeout)) {
+        LOG.warn("stopping: storage did not finish within {}; unacknowledged readings will be resent by their devices", timeout);
+      }
+      await(devices.closeAll());
+    } catch (Exception e) {
+      LOG.warn("stopping: {}", e.toString());
+    }
+    try {
+      await(vertx.close());
+    } catch (Exception e) {
+      LOG.warn("stopping: closing Vert.x: {}", e.toString());
+    }
+    store.close();
+    LOG.info("stopped");
+  }
+
+  private <T> T await(Future<T> future) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture()
+          .get(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    } catch (TimeoutException e) {
+      throw new TimeoutException("no answer within " + settings.shutdownTimeout());
+    }
+  }
+
+}

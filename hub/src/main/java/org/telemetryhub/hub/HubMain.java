@@ -1,0 +1,14 @@
+package org.telemetryhub.hub;
+
+import org.telemetryhub.hub.cli.HubCommand;
+
+/** Entry point of {@code java -jar hub.jar}: runs the command line and exits with its code. */
+public final class HubMain {
+
+  private HubMain() {
+  }
+
+  public static void main(String[] args) {
+    System.exit(HubCommand.run(args, System.getenv()));
+  }
+}

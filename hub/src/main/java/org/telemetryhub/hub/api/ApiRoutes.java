@@ -1,0 +1,44 @@
+package org.telemetryhub.hub.api;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.util.function.BooleanSupplier;
+import org.telemetryhub.hub.device.DeviceEndpoint;
+import org.telemetryhub.hub.liveness.DeviceRegistry;
+import org.telemetryhub.hub.metrics.PrometheusEndpoint;
+import org.telemetryhub.hub.store.ReadingStore;
+import org.telemetryhub.hub.store.StoreWriter;
+
+/** Every HTTP route of the hub, the device WebSocket upgrade among them. */
+public final class ApiRoutes {
+
+  private final DevicesApi devices;
+  private final HealthApi health;
+  private final PrometheusEndpoint prometheus;
+  private final DeviceEndpoint deviceEndpoint;
+
+  public ApiRoutes(DeviceRegistry registry, ReadingStore store, StoreWriter writer, PrometheusEndpoint prometheus,
+                   DeviceEndpoint deviceEndpoint, BooleanSupplier accepting, Clock clock) {
+    this.devices = new DevicesApi(registry, store, clock);
+    this.health = new HealthApi(store, writer, accepting);
+    this.prometheus = prometheus;
+    this.deviceEndpoint = deviceEndpoint;
+  }
+
+  public Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.get(DeviceEndpoint.PATH_PREFIX + "*").handler(deviceEndpoint);
+    router.get("/api/devices").handler(devices::list);
+    router.get("/api/devices/:id").handler(devices::one);
+    router.get("/api/devices/:id/readings").handler(devices::readings);
+    router.get("/health").handler(health::handle);
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", PrometheusEndpoint.CONTENT_TYPE)
+        .end(prometheus.scrape()));
+    router.errorHandler(404, ctx -> Json.error(ctx, 404, "no such resource: " + ctx.request().path()));
+    router.errorHandler(405, ctx -> Json.error(ctx, 405, "method not allowed on " + ctx.request().path()));
+    router.errorHandler(500, ctx -> Json.error(ctx, 500, "internal error"));
+    return router;
+  }
+}

@@ -1,0 +1,102 @@
+package org.telemetryhub.hub.api;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.List;
+import org.telemetryhub.hub.liveness.DeviceRegistry;
+import org.telemetryhub.hub.liveness.DeviceView;
+import org.telemetryhub.hub.protocol.Reading;
+import org.telemetryhub.hub.store.ReadingStore;
+
+/** GET /api/devices, /api/devices/{id} and /api/devices/{id}/readings. */
+final class DevicesApi {
+
+  static final int DEFAULT_LIMIT = 1000;
+  static final int MAX_LIMIT = 10_000;
+  static final long DEFAULT_WINDOW_SECONDS = 3600;
+
+  private final DeviceRegistry registry;
+  private final ReadingStore store;
+  private final Clock clock;
+
+  DevicesApi(DeviceRegistry registry, ReadingStore store, Clock clock) {
+    this.registry = registry;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  void list(RoutingContext ctx) {
+    JsonArray devices = new JsonArray();
+    for (DeviceView view : registry.all()) {
+      devices.add(Json.device(view));
+    }
+    Json.send(ctx, 200, new JsonObject().put("devices", devices));
+  }
+
+  void one(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    registry.find(id).ifPresentOrElse(
+        view -> Json.send(ctx, 200, Json.device(view)),
+        () -> Json.error(ctx, 404, "unknown device '" + id + "'"));
+  }
+
+  void readings(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    HistoryQuery query;
+    try {
+      query = HistoryQuery.from(ctx, clock.instant().getEpochSecond());
+    } catch (IllegalArgumentException e) {
+      Json.error(ctx, 400, e.getMessage());
+      return;
+    }
+    boolean known = registry.find(id).isPresent();
+    ctx.vertx().executeBlocking(() -> {
+      if (!known && !store.hasReadings(id)) {
+        return null;
+      }
+      // One row more than asked tells whether the window held more than the limit.
+      return store.query(id, query.from(), query.to(), query.limit() + 1);
+    }, false).onComplete(result -> {
+      if (result.failed()) {
+        Json.error(ctx, 503, "store unavailable: " + result.cause().getMessage());
+      } else if (result.result() == null) {
+        Json.error(ctx, 404, "unknown device '" + id + "'");
+      } else {
+        List<Reading> rows = result.result();
+        boolean truncated = rows.size() > query.limit();
+        JsonArray readings = new JsonArray();
+        rows.stream().limit(query.limit()).forEach(reading -> readings.add(Json.reading(reading)));
+        Json.send(ctx, 200, new JsonObject().put("device", id).put("readings", readings).put("truncated", truncated));
+      }
+    });
+  }
+
+  /** The validated parameters of one history request. */
+  record HistoryQuery(long from, long to, int limit) {
+
+    static HistoryQuery from(RoutingContext ctx, long nowEpochSeconds) {
+      String toParam = ctx.queryParams().get("to");
+      String fromParam = ctx.queryParams().get("from");
+      String limitParam = ctx.queryParams().get("limit");
+      long to = toParam == null ? nowEpochSeconds : TimeParameter.epochSeconds("to", toParam);
+      long from = fromParam == null ? to - DEFAULT_WINDOW_SECONDS : TimeParameter.epochSeconds("from", fromParam);
+      if (from > to) {
+        throw new IllegalArgumentException("'from' (" + from + ") is after 'to' (" + to + ")");
+      }
+      int limit = DEFAULT_LIMIT;
+      if (limitParam != null) {
+        try {
+          limit = Integer.parseInt(limitParam);
+        } catch (NumberFormatException e) {
+          limit = -1;
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+          throw new IllegalArgumentException("'limit' must be a whole number from 1 to " + MAX_LIMIT + ", not '" + limitParam + "'");
+        }
+      }
+      return new HistoryQuery(from, to, limit);
+    }
+  }
+}

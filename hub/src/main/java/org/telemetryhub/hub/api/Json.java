@@ -1,0 +1,50 @@
+package org.telemetryhub.hub.api;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.telemetryhub.hub.liveness.DeviceView;
+import org.telemetryhub.hub.protocol.Reading;
+
+/** The JSON shapes of the HTTP API (protocol.md section 3) and the helpers that send them. */
+final class Json {
+
+  private Json() {
+  }
+
+  static JsonObject reading(Reading reading) {
+    // Floats go out as floats: 21.3f prints as 21.3, the value the device sent, not as 21.299999237060547.
+    return new JsonObject()
+        .put("ts", reading.ts())
+        .put("temperature", reading.temperature())
+        .put("humidity", reading.humidity())
+        .put("pressure", reading.pressure());
+  }
+
+  static JsonObject device(DeviceView view) {
+    JsonObject json = new JsonObject()
+        .put("device", view.device())
+        .put("state", view.state().wireName())
+        .put("since", view.since())
+        .put("reason", view.reason())
+        .put("lastSeen", view.lastSeen() == 0 ? null : view.lastSeen())
+        .put("lastReading", view.lastReading() == null ? null : reading(view.lastReading()));
+    DeviceView.Connection connection = view.connection();
+    json.put("connection", connection == null ? null : new JsonObject()
+        .put("id", connection.id())
+        .put("remoteAddress", connection.remoteAddress())
+        .put("connectedAt", connection.connectedAt()));
+    return json;
+  }
+
+  static void send(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body.encode());
+  }
+
+  static void error(RoutingContext ctx, int status, String message) {
+    send(ctx, status, new JsonObject().put("error", message));
+  }
+}

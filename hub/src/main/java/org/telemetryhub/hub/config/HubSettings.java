@@ -1,0 +1,176 @@
+package org.telemetryhub.hub.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * Every setting of the hub in one place: its name, its default, its documentation and its
+ * validation. The same definition serves the command line ({@code --port}), the environment
+ * ({@code HUB_PORT}) and the configuration file ({@code port = 8080}); see {@link SettingSources}
+ * for the order in which they apply.
+ *
+ * <p>Instances are filled by picocli; code reads the public accessors.
+ */
+public final class HubSettings {
+
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8080", description = "TCP port for WebSocket and HTTP; 0 picks a free port and logs it. Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--data-dir", defaultValue = "./data", description = "Directory for the embedded store and the generated token secret. Default: ${DEFAULT-VALUE}.")
+  Path dataDir;
+
+  @Option(names = "--auth", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Require signed tokens from devices (on by default). --no-auth turns it off for local experiments and logs a warning.")
+  boolean auth;
+
+  @Option(names = "--token-secret", description = "HS256 secret that signs device tokens. Default: generated on first start and kept in <data-dir>/token-secret (owner-only).")
+  String tokenSecret;
+
+  @Option(names = "--event-loops", defaultValue = "0", description = "Event-loop threads serving sockets; 0 means one per core. Default: ${DEFAULT-VALUE}.")
+  int eventLoops;
+
+  @Option(names = "--heartbeat-interval", defaultValue = "25s", converter = DurationConverter.class,
+      description = "How often the hub pings every connection. Default: ${DEFAULT-VALUE}.")
+  Duration heartbeatInterval;
+
+  @Option(names = "--heartbeat-timeout", defaultValue = "30s", converter = DurationConverter.class,
+      description = "A connection from which nothing (no pong, no frame) arrived for this long is terminated. Default: ${DEFAULT-VALUE}.")
+  Duration heartbeatTimeout;
+
+  @Option(names = "--silent-after", defaultValue = "60s", converter = DurationConverter.class,
+      description = "A connected device that sent no packet for this long is 'silent'. Default: ${DEFAULT-VALUE}.")
+  Duration silentAfter;
+
+  @Option(names = "--max-frame-size", defaultValue = "65536", description = "Largest WebSocket frame (and message) accepted from a device, in bytes; larger ones close the connection with 1009. Default: ${DEFAULT-VALUE}.")
+  int maxFrameSize;
+
+  @Option(names = "--temperature-min", defaultValue = "-100", description = "Lowest valid temperature, degrees Celsius. Default: ${DEFAULT-VALUE}.")
+  float temperatureMin;
+
+  @Option(names = "--temperature-max", defaultValue = "200", description = "Highest valid temperature, degrees Celsius. Default: ${DEFAULT-VALUE}.")
+  float temperatureMax;
+
+  @Option(names = "--humidity-min", defaultValue = "0", description = "Lowest valid relative humidity, percent. Default: ${DEFAULT-VALUE}.")
+  float humidityMin;
+
+  @Option(names = "--humidity-max", defaultValue = "100", description = "Highest valid relative humidity, percent. Default: ${DEFAULT-VALUE}.")
+  float humidityMax;
+
+  @Option(names = "--pressure-min", defaultValue = "300", description = "Lowest valid pressure, hectopascal. Default: ${DEFAULT-VALUE}.")
+  float pressureMin;
+
+  @Option(names = "--pressure-max", defaultValue = "1100", description = "Highest valid pressure, hectopascal. Default: ${DEFAULT-VALUE}.")
+  float pressureMax;
+
+  @Option(names = "--max-clock-skew", defaultValue = "5m", converter = DurationConverter.class,
+      description = "Readings stamped further than this in the future are rejected. Default: ${DEFAULT-VALUE}.")
+  Duration maxClockSkew;
+
+  @Option(names = "--store", defaultValue = "sqlite", description = "Storage backend: sqlite (embedded, in the data directory). Default: ${DEFAULT-VALUE}.")
+  String store;
+
+  @Option(names = "--batch-size", defaultValue = "2000", description = "Readings per storage batch at most (a batch is written when full or when its oldest reading reaches --batch-max-age). Default: ${DEFAULT-VALUE}.")
+  int batchSize;
+
+  @Option(names = "--batch-max-age", defaultValue = "10ms", converter = DurationConverter.class,
+      description = "Longest a reading waits for its batch to fill before the batch is written. Default: ${DEFAULT-VALUE}.")
+  Duration batchMaxAge;
+
+  @Option(names = "--store-queue-capacity", defaultValue = "100000", description = "Readings waiting for storage before device sockets are paused (backpressure). Default: ${DEFAULT-VALUE}.")
+  int storeQueueCapacity;
+
+  @Option(names = "--retention-days", defaultValue = "30", description = "Readings older than this many days are deleted. Default: ${DEFAULT-VALUE}.")
+  int retentionDays;
+
+  @Option(names = "--retention-check-interval", defaultValue = "1h", converter = DurationConverter.class,
+      description = "How often old readings are deleted. Default: ${DEFAULT-VALUE}.")
+  Duration retentionCheckInterval;
+
+  @Option(names = "--shutdown-timeout", defaultValue = "10s", converter = DurationConverter.class,
+      description = "How long a graceful stop may take to flush and close. Default: ${DEFAULT-VALUE}.")
+  Duration shutdownTimeout;
+
+  public String host() { return host; }
+  public int port() { return port; }
+  public Path dataDir() { return dataDir; }
+  public boolean authEnabled() { return auth; }
+  public String tokenSecret() { return tokenSecret; }
+  public int eventLoops() { return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors(); }
+  public Duration heartbeatInterval() { return heartbeatInterval; }
+  public Duration heartbeatTimeout() { return heartbeatTimeout; }
+  public Duration silentAfter() { return silentAfter; }
+  public int maxFrameSize() { return maxFrameSize; }
+  public ValidRanges validRanges() {
+    return new ValidRanges(temperatureMin, temperatureMax, humidityMin, humidityMax, pressureMin, pressureMax, maxClockSkew);
+  }
+  public String store() { return store; }
+  public int batchSize() { return batchSize; }
+  public Duration batchMaxAge() { return batchMaxAge; }
+  public int storeQueueCapacity() { return storeQueueCapacity; }
+  public int retentionDays() { return retentionDays; }
+  public Duration retentionCheckInterval() { return retentionCheckInterval; }
+  public Duration shutdownTimeout() { return shutdownTimeout; }
+
+  /** Every problem with these settings, one sentence each; empty when they are usable. */
+  public List<String> problems() {
+    List<String> problems = new ArrayList<>();
+    if (port < 0 || port > 65535) {
+      problems.add("port must be between 0 and 65535, not " + port);
+    }
+    if (eventLoops < 0) {
+      problems.add("event-loops must be 0 (one per core) or more, not " + eventLoops);
+    }
+    requirePositive(problems, "heartbeat-interval", heartbeatInterval);
+    requirePositive(problems, "heartbeat-timeout", heartbeatTimeout);
+    requirePositive(problems, "silent-after", silentAfter);
+    requirePositive(problems, "batch-max-age", batchMaxAge);
+    requirePositive(problems, "retention-check-interval", retentionCheckInterval);
+    requirePositive(problems, "shutdown-timeout", shutdownTimeout);
+    if (maxClockSkew.isNegative()) {
+      problems.add("max-clock-skew must not be negative");
+    }
+    if (heartbeatTimeout != null && heartbeatInterval != null && heartbeatTimeout.compareTo(heartbeatInterval) <= 0) {
+      problems.add("heartbeat-timeout (" + heartbeatTimeout + ") must be longer than heartbeat-interval (" + heartbeatInterval + ")");
+    }
+    if (maxFrameSize < 16 || maxFrameSize > 16 * 1024 * 1024) {
+      problems.add("max-frame-size must be between 16 bytes and 16 MiB, not " + maxFrameSize);
+    }
+    requireOrdered(problems, "temperature", temperatureMin, temperatureMax);
+    requireOrdered(problems, "humidity", humidityMin, humidityMax);
+    requireOrdered(problems, "pressure", pressureMin, pressureMax);
+    if (!"sqlite".equals(store)) {
+      problems.add("store must be one of: sqlite; not '" + store + "'");
+    }
+    if (batchSize < 1) {
+      problems.add("batch-size must be at least 1, not " + batchSize);
+    }
+    if (storeQueueCapacity < batchSize) {
+      problems.add("store-queue-capacity (" + storeQueueCapacity + ") must be at least batch-size (" + batchSize + ")");
+    }
+    if (retentionDays < 1) {
+      problems.add("retention-days must be at least 1, not " + retentionDays);
+    }
+    if (tokenSecret != null && tokenSecret.length() < 32) {
+      problems.add("token-secret must be at least 32 characters long");
+    }
+    return problems;
+  }
+
+  private static void requirePositive(List<String> problems, String name, Duration value) {
+    if (value == null || value.isZero() || value.isNegative()) {
+      problems.add(name + " must be a positive duration such as 500ms, 30s or 5m");
+    }
+  }
+
+  private static void requireOrdered(List<String> problems, String name, float min, float max) {
+    if (!(min < max)) {
+      problems.add(name + "-min (" + min + ") must be below " + name + "-max (" + max + ")");
+    }
+  }
+}

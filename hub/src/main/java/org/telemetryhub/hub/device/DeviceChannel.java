@@ -1,0 +1,51 @@
+package org.telemetryhub.hub.device;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.telemetryhub.hub.liveness.DeviceRegistry;
+import org.telemetryhub.hub.metrics.HubMetrics;
+import org.telemetryhub.hub.protocol.ReadingValidator;
+import org.telemetryhub.hub.store.StoreWriter;
+
+/**
+ * What every device connection of one hub shares: liveness, storage, validation, metrics,
+ * heartbeat timing, and the set of open connections (for a graceful stop).
+ */
+public final class DeviceChannel {
+
+  final DeviceRegistry registry;
+  final StoreWriter writer;
+  final ReadingValidator validator;
+  final HubMetrics metrics;
+  final Clock clock;
+  final Duration heartbeatInterval;
+  final Duration heartbeatTimeout;
+  final Set<DeviceConnection> open = ConcurrentHashMap.newKeySet();
+
+  public DeviceChannel(DeviceRegistry registry, StoreWriter writer, ReadingValidator validator, HubMetrics metrics,
+                       Clock clock, Duration heartbeatInterval, Duration heartbeatTimeout) {
+    this.registry = registry;
+    this.writer = writer;
+    this.validator = validator;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.heartbeatInterval = heartbeatInterval;
+    this.heartbeatTimeout = heartbeatTimeout;
+  }
+
+  public int openConnections() {
+    return open.size();
+  }
+
+  /** Stops reading from every device socket: no new packets enter while the hub flushes. */
+  public io.vertx.core.Future<Void> pauseAll() {
+    return io.vertx.core.Future.join(open.stream().map(DeviceConnection::pauseForShutdown).toList()).mapEmpty();
+  }
+
+  /** Closes every device connection with 1001, after the acks already on their way. */
+  public io.vertx.core.Future<Void> closeAll() {
+    return io.vertx.core.Future.join(open.stream().map(DeviceConnection::closeForShutdown).toList()).mapEmpty();
+  }
+}

@@ -1,0 +1,271 @@
+package org.telemetryhub.hub.device;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.telemetryhub.hub.liveness.Session;
+import org.telemetryhub.hub.logging.EventLog;
+import org.telemetryhub.hub.protocol.PacketCodec;
+import org.telemetryhub.hub.protocol.Reading;
+import org.telemetryhub.hub.protocol.RejectReason;
+import org.telemetryhub.hub.store.AckSink;
+
+/**
+ * One device's WebSocket: decodes its frames, hands the readings to storage, sends the acks,
+ * and keeps the heartbeat. Every method runs on the connection's own event loop ({@link #context}),
+ * so its fields need no locks.
+ */
+final class DeviceConnection implements Session, AckSink {
+
+  private static final String KIND = "device";
+  private static final long REJECT_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final DeviceChannel channel;
+  private final ServerWebSocket ws;
+  private final Context context;
+  private final String connectionId;
+  private final String deviceId;
+  private final String remote;
+  private final long connectedAtMillis;
+  private final long heartbeatTimeoutNanos;
+  private final Promise<Void> closed = Promise.promise();
+
+  private long received;
+  private long acked;
+  private long ackSent;
+  private long lastHeardNanos = System.nanoTime();
+  private boolean pausedForStore;
+  private long heartbeatTimer = -1;
+  /** Set when the hub decided to end the connection: the code and reason it logs and publishes. */
+  private int hubCloseCode;
+  private String hubCloseReason;
+
+  private long rejectedSinceLog;
+  private long lastRejectLogNanos = System.nanoTime() - REJECT_LOG_INTERVAL_NANOS;
+
+  DeviceConnection(DeviceChannel channel, ServerWebSocket ws, Context context, String connectionId, String deviceId) {
+    this.channel = channel;
+    this.ws = ws;
+    this.context = context;
+    this.connectionId = connectionId;
+    this.deviceId = deviceId;
+    this.remote = String.valueOf(ws.remoteAddress());
+    this.connectedAtMillis = channel.clock.millis();
+    this.heartbeatTimeoutNanos = channel.heartbeatTimeout.toNanos();
+  }
+
+  void start() {
+    ws.binaryMessageHandler(this::onFrame);
+    ws.textMessageHandler(text -> disconnect(Violation.TEXT_FRAME, "text frames are not accepted on the device channel"));
+    ws.pongHandler(pong -> lastHeardNanos = System.nanoTime());
+    ws.exceptionHandler(this::onException);
+    ws.closeHandler(ignored -> onClosed());
+    channel.open.add(this);
+    channel.metrics.deviceConnectionOpened();
+    EventLog.opened(connectionId, KIND, deviceId, remote);
+    Session replaced = channel.registry.connected(deviceId, this);
+    if (replaced != null) {
+      replaced.closeReplaced(this);
+    }
+    heartbeatTimer = context.owner().setPeriodic(channel.heartbeatInterval.toMillis(), id -> onHeartbeatTick());
+  }
+
+  private void onFrame(Buffer frame) {
+    lastHeardNanos = System.nanoTime();
+    if (hubCloseReason != null) {
+      return; // closing: a frame that arrives now is neither stored nor acknowledged
+    }
+    String lengthProblem = PacketCodec.lengthProblem(frame.length());
+    if (lengthProblem != null) {
+      disconnect(Violation.BAD_FRAME_LENGTH, lengthProblem);
+      return;
+    }
+    int packets = frame.length() / PacketCodec.PACKET_SIZE;
+    long nowSeconds = channel.clock.millis() / 1000;
+    List<Reading> valid = new ArrayList<>(packets);
+    for (int offset = 0; offset < frame.length(); offset += PacketCodec.PACKET_SIZE) {
+      Reading reading = PacketCodec.decode(deviceId, frame, offset, nowSeconds);
+      RejectReason reason = channel.validator.check(reading, nowSeconds);
+      if (reason == null) {
+        valid.add(reading);
+      } else {
+        reject(reading, reason);
+      }
+    }
+    received += packets;
+    channel.metrics.readingsReceived(packets);
+    channel.registry.packetsArrived(deviceId, this, valid.isEmpty() ? null : valid.get(valid.size() - 1));
+    if (!channel.writer.submit(valid, received, this, context)) {
+      pauseForStore();
+    }
+  }
+
+  /** Invalid readings are not stored but still count in the ack: resending them cannot help. */
+  private void reject(Reading reading, RejectReason reason) {
+    channel.metrics.readingRejected(reason);
+    rejectedSinceLog++;
+    long now = System.nanoTime();
+    if (now - lastRejectLogNanos >= REJECT_LOG_INTERVAL_NANOS) {
+      EventLog.rejectedReadings(connectionId, deviceId, reason.tag(), rejectedSinceLog, reading.toString());
+      rejectedSinceLog = 0;
+      lastRejectLogNanos = now;
+    }
+  }
+
+  /** Storage is behind: stop reading this socket until the queue drains (acks simply come later). */
+  private void pauseForStore() {
+    pausedForStore = true;
+    ws.pause();
+    channel.writer.whenDrained(() -> context.runOnContext(ignored -> resumeAfterStore()));
+  }
+
+  private void resumeAfterStore() {
+    pausedForStore = false;
+    lastHeardNanos = System.nanoTime(); // pongs were not read while paused
+    if (hubCloseReason == null) {
+      ws.resume();
+    }
+  }
+
+  @Override
+  public void acked(long cumulativePackets) {
+    if (cumulativePackets <= acked) {
+      return;
+    }
+    acked = cumulativePackets;
+    sendAck();
+  }
+
+  /**
+   * Acks are cumulative, so a device that does not read them needs only the newest: while the
+   * socket's write queue is full the hub waits for it to drain instead of queueing more acks.
+   */
+  private void sendAck() {
+    if (ws.isClosed() || ackSent == acked) {
+      return;
+    }
+    if (ws.writeQueueFull()) {
+      ws.drainHandler(ignored -> sendAck());
+      return;
+    }
+    ackSent = acked;
+    ws.writeTextMessage("{\"ack\":" + acked + "}");
+  }
+
+  private void onHeartbeatTick() {
+    long quietNanos = System.nanoTime() - lastHeardNanos;
+    if (!pausedForStore && quietNanos > heartbeatTimeoutNanos) {
+      terminateForHeartbeatTimeout(quietNanos);
+      return;
+    }
+    ws.writePing(Buffer.buffer());
+    channel.registry.checkSilence(deviceId, this);
+  }
+
+  /** As the article's terminate(): drop the TCP connection without a closing handshake (the client sees 1006). */
+  private void terminateForHeartbeatTimeout(long quietNanos) {
+    EventLog.heartbeatTimeout(connectionId, KIND, deviceId, remote, TimeUnit.NANOSECONDS.toMillis(quietNanos));
+    channel.metrics.heartbeatTimeout();
+    hubCloseCode = 1006;
+    hubCloseReason = "heartbeat timeout";
+    ((WebSocketInternal) ws).channelHandlerContext().channel().close();
+  }
+
+  private void disconnect(Violation violation, String reason) {
+    if (hubCloseReason != null) {
+      return;
+    }
+    hubCloseCode = violation.closeCode();
+    hubCloseReason = reason;
+    channel.metrics.connectionClosedForViolation(violation);
+    if (violation.isClientError()) {
+      EventLog.violation(connectionId, KIND, deviceId, remote, violation.closeCode(), reason);
+    }
+    ws.close(violation.closeCode(), reason);
+    // Read on, so the device's closing echo arrives even if the socket was paused; frames that
+    // come with it are dropped above.
+    ws.resume();
+  }
+
+  private void onException(Throwable failure) {
+    if (failure instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException corrupted
+        && corrupted.closeStatus() != null && corrupted.closeStatus().code() == Violation.FRAME_TOO_LARGE.closeCode()) {
+      disconnect(Violation.FRAME_TOO_LARGE, "frame larger than the limit of the device channel");
+    } else if (failure instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException corrupted) {
+      disconnect(Violation.BAD_FRAME_LENGTH, "malformed WebSocket frame: " + corrupted.getMessage());
+    }
+    // Other failures (a reset connection, say) end in onClosed, which logs them.
+  }
+
+  private void onClosed() {
+    context.owner().cancelTimer(heartbeatTimer);
+    channel.open.remove(this);
+    channel.metrics.deviceConnectionClosed();
+    int code;
+    String reason;
+    if (hubCloseReason != null) {
+      code = hubCloseCode;
+      reason = hubCloseReason;
+    } else if (ws.closeStatusCode() != null) {
+      code = ws.closeStatusCode();
+      reason = "closed by device" + (ws.closeReason() == null || ws.closeReason().isEmpty() ? "" : ": " + ws.closeReason());
+    } else {
+      code = 1006;
+      reason = "connection lost";
+    }
+    EventLog.closed(connectionId, KIND, deviceId, remote, code, reason, received,
+        channel.clock.millis() - connectedAtMillis);
+    channel.registry.disconnected(deviceId, this, reason);
+    closed.tryComplete();
+  }
+
+  @Override
+  public void closeReplaced(Session newer) {
+    context.runOnContext(ignored -> {
+      EventLog.replaced(connectionId, deviceId, remote, newer.connectionId());
+      disconnect(Violation.REPLACED, "replaced");
+    });
+  }
+
+  Future<Void> pauseForShutdown() {
+    Promise<Void> paused = Promise.promise();
+    context.runOnContext(ignored -> {
+      ws.pause();
+      paused.complete();
+    });
+    return paused.future();
+  }
+
+  /** Closes with 1001; completes when the connection has closed (or at once if it already has). */
+  Future<Void> closeForShutdown() {
+    context.runOnContext(ignored -> {
+      if (ws.isClosed()) {
+        closed.tryComplete();
+      } else {
+        disconnect(Violation.SHUTDOWN, "hub shutting down");
+      }
+    });
+    return closed.future();
+  }
+
+  @Override
+  public String connectionId() {
+    return connectionId;
+  }
+
+  @Override
+  public String remoteAddress() {
+    return remote;
+  }
+
+  @Override
+  public long connectedAtMillis() {
+    return connectedAtMillis;
+  }
+}

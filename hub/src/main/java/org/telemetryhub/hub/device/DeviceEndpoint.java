@@ -1,0 +1,85 @@
+package org.telemetryhub.hub.device;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.BooleanSupplier;
+import org.telemetryhub.hub.auth.AuthException;
+import org.telemetryhub.hub.auth.DeviceAuthenticator;
+import org.telemetryhub.hub.logging.ConnectionIds;
+import org.telemetryhub.hub.logging.EventLog;
+
+/**
+ * {@code GET /ws/devices/{deviceId}}: checks the device id (400), then the credentials (401),
+ * then upgrades to WebSocket and hands the socket to a {@link DeviceConnection}. Nothing is
+ * stored from a request that fails a check.
+ */
+public final class DeviceEndpoint implements Handler<RoutingContext> {
+
+  public static final String PATH_PREFIX = "/ws/devices/";
+  private static final String BEARER = "Bearer ";
+
+  private final DeviceChannel channel;
+  private final DeviceAuthenticator authenticator;
+  private final BooleanSupplier accepting;
+
+  /** @param accepting false while the hub is stopping: new devices get 503 */
+  public DeviceEndpoint(DeviceChannel channel, DeviceAuthenticator authenticator, BooleanSupplier accepting) {
+    this.channel = channel;
+    this.authenticator = authenticator;
+    this.accepting = accepting;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String connectionId = ConnectionIds.next();
+    // The raw path, not a decoded one: "%20" or a "/" in the id must fail the rule, not slip through it.
+    String deviceId = request.path().substring(PATH_PREFIX.length());
+    if (!DeviceIds.isValid(deviceId)) {
+      refuse(ctx, connectionId, 400, DeviceIds.RULE);
+      return;
+    }
+    if (!accepting.getAsBoolean()) {
+      refuse(ctx, connectionId, 503, "the hub is shutting down");
+      return;
+    }
+    request.pause();
+    authenticator.authenticate(token(request), deviceId).onComplete(result -> {
+      if (result.failed()) {
+        channel.metrics.authRefused();
+        String why = result.cause() instanceof AuthException ? result.cause().getMessage() : "credentials could not be checked";
+        refuse(ctx, connectionId, 401, why);
+      } else if (!request.canUpgradeToWebSocket()) {
+        refuse(ctx, connectionId, 400, "expected a WebSocket upgrade request");
+      } else {
+        request.toWebSocket()
+            .onSuccess(ws -> new DeviceConnection(channel, ws, ctx.vertx().getOrCreateContext(), connectionId, deviceId).start())
+            .onFailure(e -> EventLog.refused(connectionId, remote(request), request.path(), 400, "upgrade failed: " + e.getMessage()));
+      }
+    });
+  }
+
+  private static String token(HttpServerRequest request) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return header.substring(BEARER.length()).trim();
+    }
+    return request.getParam("token");
+  }
+
+  private static void refuse(RoutingContext ctx, String connectionId, int status, String why) {
+    HttpServerRequest request = ctx.request();
+    EventLog.refused(connectionId, remote(request), request.path(), status, why);
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("error", why).encode());
+  }
+
+  private static String remote(HttpServerRequest request) {
+    return String.valueOf(request.remoteAddress());
+  }
+}

@@ -1,0 +1,38 @@
+package org.telemetryhub.hub.device;
+
+/**
+ * Why the hub closes a device connection, with the close code each reason gets. Client errors
+ * (the device sent something wrong) are counted as invalid frames; the others are not errors of
+ * the device.
+ */
+public enum Violation {
+  BAD_FRAME_LENGTH(1007, "bad_length", true),
+  FRAME_TOO_LARGE(1009, "too_large", true),
+  TEXT_FRAME(1003, "text_frame", true),
+  REPLACED(4000, "replaced", false),
+  SHUTDOWN(1001, "shutdown", false),
+  INTERNAL_ERROR(1011, "internal_error", false);
+
+  private final short closeCode;
+  private final String tag;
+  private final boolean clientError;
+
+  Violation(int closeCode, String tag, boolean clientError) {
+    this.closeCode = (short) closeCode;
+    this.tag = tag;
+    this.clientError = clientError;
+  }
+
+  public short closeCode() {
+    return closeCode;
+  }
+
+  /** The metric tag value. */
+  public String tag() {
+    return tag;
+  }
+
+  public boolean isClientError() {
+    return clientError;
+  }
+}

@@ -1,0 +1,159 @@
+package org.telemetryhub.hub.liveness;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.telemetryhub.hub.protocol.Reading;
+
+/**
+ * Every device the hub has seen since it started, its liveness state and its live connection.
+ * Kept in memory; safe to call from any event loop. A state changes only on a real transition,
+ * and every transition goes to the {@link StatusListener}, in order per device.
+ *
+ * <p>Calls name the session they come from: a replaced connection that closes late does not
+ * touch the state its successor owns.
+ */
+public final class DeviceRegistry {
+
+  private static final class Device {
+    final String id;
+    DeviceState state = DeviceState.OFFLINE;
+    long since;
+    String reason = "never connected";
+    long lastPacketMillis;
+    Reading lastReading;
+    Session session;
+
+    Device(String id) {
+      this.id = id;
+    }
+  }
+
+  private final ConcurrentMap<String, Device> devices = new ConcurrentHashMap<>();
+  private final AtomicIntegerArray countByState = new AtomicIntegerArray(DeviceState.values().length);
+  private final Clock clock;
+  private final long silentAfterMillis;
+  private final StatusListener listener;
+
+  public DeviceRegistry(Clock clock, Duration silentAfter, StatusListener listener) {
+    this.clock = clock;
+    this.silentAfterMillis = silentAfter.toMillis();
+    this.listener = listener;
+  }
+
+  /**
+   * Makes {@code session} the device's connection and the device online.
+   *
+   * @return the session it replaces (the caller closes it with 4000), or null
+   */
+  public Session connected(String deviceId, Session session) {
+    Device device = devices.computeIfAbsent(deviceId, id -> {
+      countByState.incrementAndGet(DeviceState.OFFLINE.ordinal());
+      return new Device(id);
+    });
+    synchronized (device) {
+      Session previous = device.session;
+      device.session = session;
+      if (device.state != DeviceState.ONLINE) {
+        transition(device, DeviceState.ONLINE, "connected");
+      }
+      return previous;
+    }
+  }
+
+  /** Records packets from the device's live session; a silent device is online again. */
+  public void packetsArrived(String deviceId, Session session, Reading lastReading) {
+    Device device = devices.get(deviceId);
+    if (device == null) {
+      return;
+    }
+    synchronized (device) {
+      if (device.session != session) {
+        return;
+      }
+      device.lastPacketMillis = clock.millis();
+      if (lastReading != null) {
+        device.lastReading = lastReading;
+      }
+      if (device.state == DeviceState.SILENT) {
+        transition(device, DeviceState.ONLINE, "reading");
+      }
+    }
+  }
+
+  /** Marks the device silent when its session has sent no packet for the "silent after" period. */
+  public void checkSilence(String deviceId, Session session) {
+    Device device = devices.get(deviceId);
+    if (device == null) {
+      return;
+    }
+    synchronized (device) {
+      if (device.session != session || device.state != DeviceState.ONLINE) {
+        return;
+      }
+      long quietSince = Math.max(device.lastPacketMillis, session.connectedAtMillis());
+      if (clock.millis() - quietSince >= silentAfterMillis) {
+        transition(device, DeviceState.SILENT, "no readings for " + Duration.ofMillis(silentAfterMillis).toSeconds() + "s");
+      }
+    }
+  }
+
+  /** The session ended; the device goes offline unless a newer session has already taken over. */
+  public void disconnected(String deviceId, Session session, String reason) {
+    Device device = devices.get(deviceId);
+    if (device == null) {
+      return;
+    }
+    synchronized (device) {
+      if (device.session != session) {
+        return;
+      }
+      device.session = null;
+      transition(device, DeviceState.OFFLINE, reason);
+    }
+  }
+
+  public Optional<DeviceView> find(String deviceId) {
+    Device device = devices.get(deviceId);
+    return device == null ? Optional.empty() : Optional.of(view(device));
+  }
+
+  /** Every known device, ordered by id. */
+  public List<DeviceView> all() {
+    List<DeviceView> views = new ArrayList<>(devices.size());
+    for (Device device : devices.values()) {
+      views.add(view(device));
+    }
+    views.sort(Comparator.comparing(DeviceView::device));
+    return views;
+  }
+
+  public int count(DeviceState state) {
+    return countByState.get(state.ordinal());
+  }
+
+  private DeviceView view(Device device) {
+    synchronized (device) {
+      Session session = device.session;
+      DeviceView.Connection connection = session == null ? null
+          : new DeviceView.Connection(session.connectionId(), session.remoteAddress(), session.connectedAtMillis());
+      return new DeviceView(device.id, device.state, device.since, device.reason, device.lastPacketMillis,
+          device.lastReading, connection);
+    }
+  }
+
+  private void transition(Device device, DeviceState next, String reason) {
+    countByState.decrementAndGet(device.state.ordinal());
+    countByState.incrementAndGet(next.ordinal());
+    device.state = next;
+    device.since = clock.millis();
+    device.reason = reason;
+    listener.onTransition(new DeviceStatus(device.id, next, device.since, reason));
+  }
+}

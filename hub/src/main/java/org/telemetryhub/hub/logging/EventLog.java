@@ -1,0 +1,53 @@
+package org.telemetryhub.hub.logging;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connection and liveness events, one line each, on their own logger ({@value #NAME}) so an
+ * operator can route them to their own appender. Every line names the connection id and the
+ * remote address. Never a line per reading.
+ */
+public final class EventLog {
+
+  public static final String NAME = "hub.events";
+  private static final Logger LOG = LoggerFactory.getLogger(NAME);
+
+  private EventLog() {
+  }
+
+  public static void opened(String connectionId, String kind, String name, String remote) {
+    LOG.info("conn={} remote={} {}={} opened", connectionId, remote, kind, name);
+  }
+
+  public static void refused(String connectionId, String remote, String path, int status, String why) {
+    LOG.warn("conn={} remote={} path={} refused status={} reason=\"{}\"", connectionId, remote, path, status, why);
+  }
+
+  public static void closed(String connectionId, String kind, String name, String remote, int code, String reason,
+                            long packets, long millisOpen) {
+    LOG.info("conn={} remote={} {}={} closed code={} reason=\"{}\" packets={} open_ms={}",
+        connectionId, remote, kind, name, code, reason, packets, millisOpen);
+  }
+
+  public static void violation(String connectionId, String kind, String name, String remote, int code, String reason) {
+    LOG.warn("conn={} remote={} {}={} closing code={} reason=\"{}\"", connectionId, remote, kind, name, code, reason);
+  }
+
+  public static void heartbeatTimeout(String connectionId, String kind, String name, String remote, long silentMillis) {
+    LOG.warn("conn={} remote={} {}={} heartbeat timeout: nothing received for {} ms, terminating",
+        connectionId, remote, kind, name, silentMillis);
+  }
+
+  public static void replaced(String connectionId, String device, String remote, String newerConnectionId) {
+    LOG.info("conn={} remote={} device={} replaced by conn={}", connectionId, remote, device, newerConnectionId);
+  }
+
+  public static void status(String device, String state, String reason) {
+    LOG.info("device={} state={} reason=\"{}\"", device, state, reason);
+  }
+
+  public static void rejectedReadings(String connectionId, String device, String reason, long count, String example) {
+    LOG.warn("conn={} device={} rejected {} reading(s) reason={} e.g. {}", connectionId, device, count, reason, example);
+  }
+}

@@ -1,0 +1,56 @@
+package org.telemetryhub.hub.metrics;
+
+import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
+import org.telemetryhub.hub.device.Violation;
+import org.telemetryhub.hub.liveness.DeviceState;
+import org.telemetryhub.hub.protocol.RejectReason;
+
+/**
+ * What the hub measures. Tag values come only from enums, so their number stays bounded: a
+ * device id is never a tag.
+ */
+public interface HubMetrics {
+
+  void deviceConnectionOpened();
+
+  void deviceConnectionClosed();
+
+  void authRefused();
+
+  void readingsReceived(int count);
+
+  void readingsStored(int count);
+
+  void readingRejected(RejectReason reason);
+
+  void connectionClosedForViolation(Violation violation);
+
+  void storeBatch(int readings, long nanos);
+
+  void storeFailure();
+
+  void ackLatency(long nanos);
+
+  void heartbeatTimeout();
+
+  void registerDeviceStates(ToIntFunction<DeviceState> devicesInState);
+
+  void registerStoreQueue(IntSupplier queuedReadings);
+
+  HubMetrics NOOP = new HubMetrics() {
+    @Override public void deviceConnectionOpened() { }
+    @Override public void deviceConnectionClosed() { }
+    @Override public void authRefused() { }
+    @Override public void readingsReceived(int count) { }
+    @Override public void readingsStored(int count) { }
+    @Override public void readingRejected(RejectReason reason) { }
+    @Override public void connectionClosedForViolation(Violation violation) { }
+    @Override public void storeBatch(int readings, long nanos) { }
+    @Override public void storeFailure() { }
+    @Override public void ackLatency(long nanos) { }
+    @Override public void heartbeatTimeout() { }
+    @Override public void registerDeviceStates(ToIntFunction<DeviceState> devicesInState) { }
+    @Override public void registerStoreQueue(IntSupplier queuedReadings) { }
+  };
+}

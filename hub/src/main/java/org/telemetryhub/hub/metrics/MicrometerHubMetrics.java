@@ -1,0 +1,147 @@
+package org.telemetryhub.hub.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
+import org.telemetryhub.hub.device.Violation;
+import org.telemetryhub.hub.liveness.DeviceState;
+import org.telemetryhub.hub.protocol.RejectReason;
+
+/** {@link HubMetrics} on a Micrometer registry; meter names are the constants below. */
+public final class MicrometerHubMetrics implements HubMetrics {
+
+  public static final String CONNECTIONS_ACTIVE = "hub.device.connections.active";
+  public static final String CONNECTIONS_OPENED = "hub.device.connections.opened";
+  public static final String AUTH_REFUSED = "hub.device.auth.refused";
+  public static final String READINGS_RECEIVED = "hub.readings.received";
+  public static final String READINGS_STORED = "hub.readings.stored";
+  public static final String READINGS_REJECTED = "hub.readings.rejected";
+  public static final String INVALID_FRAMES = "hub.frames.invalid";
+  public static final String STORE_BATCH_SIZE = "hub.store.batch.size";
+  public static final String STORE_BATCH_LATENCY = "hub.store.batch.latency";
+  public static final String STORE_FAILURES = "hub.store.failures";
+  public static final String STORE_QUEUE = "hub.store.queue.readings";
+  public static final String ACK_LATENCY = "hub.ack.latency";
+  public static final String DEVICES = "hub.devices";
+  public static final String HEARTBEAT_TIMEOUTS = "hub.heartbeat.timeouts";
+
+  private final MeterRegistry registry;
+  private final AtomicInteger activeConnections = new AtomicInteger();
+  private final Counter connectionsOpened;
+  private final Counter authRefused;
+  private final Counter readingsReceived;
+  private final Counter readingsStored;
+  private final Map<RejectReason, Counter> readingsRejected = new EnumMap<>(RejectReason.class);
+  private final Map<Violation, Counter> invalidFrames = new EnumMap<>(Violation.class);
+  private final DistributionSummary batchSize;
+  private final Timer batchLatency;
+  private final Counter storeFailures;
+  private final Timer ackLatency;
+  private final Counter heartbeatTimeouts;
+
+  public MicrometerHubMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    Gauge.builder(CONNECTIONS_ACTIVE, activeConnections, AtomicInteger::get)
+        .description("Open device WebSocket connections").register(registry);
+    connectionsOpened = Counter.builder(CONNECTIONS_OPENED)
+        .description("Device WebSocket connections accepted").register(registry);
+    authRefused = Counter.builder(AUTH_REFUSED)
+        .description("Device upgrades refused for missing or bad credentials").register(registry);
+    readingsReceived = Counter.builder(READINGS_RECEIVED)
+        .description("Packets received from devices in well-formed frames").register(registry);
+    readingsStored = Counter.builder(READINGS_STORED)
+        .description("Readings durably stored").register(registry);
+    for (RejectReason reason : RejectReason.values()) {
+      readingsRejected.put(reason, Counter.builder(READINGS_REJECTED).tag("reason", reason.tag())
+          .description("Readings not stored because they failed validation").register(registry));
+    }
+    for (Violation violation : Violation.values()) {
+      if (violation.isClientError()) {
+        invalidFrames.put(violation, Counter.builder(INVALID_FRAMES).tag("reason", violation.tag())
+            .description("Device connections closed for a malformed frame").register(registry));
+      }
+    }
+    batchSize = DistributionSummary.builder(STORE_BATCH_SIZE)
+        .description("Readings per storage batch").publishPercentileHistogram().register(registry);
+    batchLatency = Timer.builder(STORE_BATCH_LATENCY)
+        .description("Time to write and commit one storage batch").publishPercentileHistogram().register(registry);
+    storeFailures = Counter.builder(STORE_FAILURES)
+        .description("Storage batch attempts that failed (and were retried)").register(registry);
+    ackLatency = Timer.builder(ACK_LATENCY)
+        .description("Time from a frame's arrival to its readings being durable and acknowledged")
+        .publishPercentileHistogram().register(registry);
+    heartbeatTimeouts = Counter.builder(HEARTBEAT_TIMEOUTS)
+        .description("Connections terminated because nothing arrived within the heartbeat timeout").register(registry);
+  }
+
+  @Override public void deviceConnectionOpened() {
+    activeConnections.incrementAndGet();
+    connectionsOpened.increment();
+  }
+
+  @Override public void deviceConnectionClosed() {
+    activeConnections.decrementAndGet();
+  }
+
+  @Override public void authRefused() {
+    authRefused.increment();
+  }
+
+  @Override public void readingsReceived(int count) {
+    readingsReceived.increment(count);
+  }
+
+  @Override public void readingsStored(int count) {
+    readingsStored.increment(count);
+  }
+
+  @Override public void readingRejected(RejectReason reason) {
+    readingsRejected.get(reason).increment();
+  }
+
+  @Override public void connectionClosedForViolation(Violation violation) {
+    Counter counter = invalidFrames.get(violation);
+    if (counter != null) {
+      counter.increment();
+    }
+  }
+
+  @Override public void storeBatch(int readings, long nanos) {
+    batchSize.record(readings);
+    batchLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override public void storeFailure() {
+    storeFailures.increment();
+  }
+
+  @Override public void ackLatency(long nanos) {
+    ackLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override public void heartbeatTimeout() {
+    heartbeatTimeouts.increment();
+  }
+
+  @Override public void registerDeviceStates(ToIntFunction<DeviceState> devicesInState) {
+    for (DeviceState state : DeviceState.values()) {
+      Gauge.builder(DEVICES, () -> devicesInState.applyAsInt(state))
+          .tag("state", state.name().toLowerCase(Locale.ROOT))
+          .description("Known devices by liveness state").register(registry);
+    }
+  }
+
+  @Override public void registerStoreQueue(IntSupplier queuedReadings) {
+    Gauge.builder(STORE_QUEUE, queuedReadings::getAsInt)
+        .description("Readings waiting for storage").register(registry);
+  }
+}

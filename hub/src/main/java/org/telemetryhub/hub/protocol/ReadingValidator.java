@@ -1,0 +1,34 @@
+package org.telemetryhub.hub.protocol;
+
+import org.telemetryhub.hub.config.ValidRanges;
+
+/** Decides whether a decoded reading may be stored (protocol.md, "Bad input on the device channel"). */
+public final class ReadingValidator {
+
+  private final ValidRanges ranges;
+  private final long maxClockSkewSeconds;
+
+  public ReadingValidator(ValidRanges ranges) {
+    this.ranges = ranges;
+    this.maxClockSkewSeconds = ranges.maxClockSkew().toSeconds();
+  }
+
+  /** Returns why the reading must be rejected, or null when it is valid. */
+  public RejectReason check(Reading reading, long nowEpochSeconds) {
+    float t = reading.temperature();
+    float h = reading.humidity();
+    float p = reading.pressure();
+    if (!Float.isFinite(t) || !Float.isFinite(h) || !Float.isFinite(p)) {
+      return RejectReason.NOT_FINITE;
+    }
+    if (t < ranges.temperatureMin() || t > ranges.temperatureMax()
+        || h < ranges.humidityMin() || h > ranges.humidityMax()
+        || p < ranges.pressureMin() || p > ranges.pressureMax()) {
+      return RejectReason.OUT_OF_RANGE;
+    }
+    if (reading.ts() > nowEpochSeconds + maxClockSkewSeconds) {
+      return RejectReason.FUTURE_TIMESTAMP;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,32 @@
+package org.telemetryhub.hub.store;
+
+import java.util.List;
+import org.telemetryhub.hub.protocol.Reading;
+
+/**
+ * The one seam between the hub and where readings live. Every method blocks: the hub calls
+ * {@link #write} only from the {@link StoreWriter}'s thread and the others from worker threads,
+ * never from an event loop.
+ *
+ * <p>A backend keeps one reading per (device, ts): writing the same pair again replaces it.
+ */
+public interface ReadingStore extends AutoCloseable {
+
+  /** Stores the batch durably before returning (it survives a crash of the hub process), or throws. */
+  void write(List<Reading> batch) throws StoreException;
+
+  /** Readings of the device with {@code from <= ts <= to}, oldest first, at most {@code limit}. */
+  List<Reading> query(String device, long fromEpochSeconds, long toEpochSeconds, int limit) throws StoreException;
+
+  /** Whether any reading of the device is stored. */
+  boolean hasReadings(String device) throws StoreException;
+
+  /** Deletes readings with {@code ts < cutoff}; returns how many went. */
+  long deleteOlderThan(long cutoffEpochSeconds) throws StoreException;
+
+  /** A short description for logs and /health, such as "sqlite ./data/readings.db". */
+  String describe();
+
+  @Override
+  void close();
+}

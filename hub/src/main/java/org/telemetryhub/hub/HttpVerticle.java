@@ -20,7 +20,7 @@ final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(options).requestHandler(routes.router(vertx));
+    server = vertx.createHttpServer(options).requestHandler(routes.requestHandler(vertx));
     return server.listen();
   }
 

@@ -1,6 +1,9 @@
 package org.telemetryhub.hub.api;
 
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
@@ -26,9 +29,23 @@ public final class ApiRoutes {
     this.deviceEndpoint = deviceEndpoint;
   }
 
-  public Router router(Vertx vertx) {
+  /**
+   * The handler of every request. Device upgrades bypass the router: it would wrap the socket,
+   * and the device path is the hot one.
+   */
+  public Handler<HttpServerRequest> requestHandler(Vertx vertx) {
+    Router router = router(vertx);
+    return request -> {
+      if (request.path().startsWith(DeviceEndpoint.PATH_PREFIX) && request.method() == HttpMethod.GET) {
+        deviceEndpoint.handle(request);
+      } else {
+        router.handle(request);
+      }
+    };
+  }
+
+  private Router router(Vertx vertx) {
     Router router = Router.router(vertx);
-    router.get(DeviceEndpoint.PATH_PREFIX + "*").handler(deviceEndpoint);
     router.get("/api/devices").handler(devices::list);
     router.get("/api/devices/:id").handler(devices::one);
     router.get("/api/devices/:id/readings").handler(devices::readings);

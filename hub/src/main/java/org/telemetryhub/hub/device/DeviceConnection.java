@@ -174,7 +174,12 @@ final class DeviceConnection implements Session, AckSink {
     channel.metrics.heartbeatTimeout();
     hubCloseCode = 1006;
     hubCloseReason = "heartbeat timeout";
-    ((WebSocketInternal) ws).channelHandlerContext().channel().close();
+    if (ws instanceof WebSocketInternal internal) {
+      // Closing from Vert.x's own handler context skips its close handling, which would send a close frame.
+      internal.channelHandlerContext().close();
+    } else {
+      ws.close(Violation.INTERNAL_ERROR.closeCode(), "heartbeat timeout"); // no raw channel: close as best we can
+    }
   }
 
   private void disconnect(Violation violation, String reason) {

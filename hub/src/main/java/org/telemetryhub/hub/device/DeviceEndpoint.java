@@ -4,7 +4,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 import java.util.function.BooleanSupplier;
 import org.telemetryhub.hub.auth.AuthException;
 import org.telemetryhub.hub.auth.DeviceAuthenticator;
@@ -16,7 +15,7 @@ import org.telemetryhub.hub.logging.EventLog;
  * then upgrades to WebSocket and hands the socket to a {@link DeviceConnection}. Nothing is
  * stored from a request that fails a check.
  */
-public final class DeviceEndpoint implements Handler<RoutingContext> {
+public final class DeviceEndpoint implements Handler<HttpServerRequest> {
 
   public static final String PATH_PREFIX = "/ws/devices/";
   private static final String BEARER = "Bearer ";
@@ -33,17 +32,16 @@ public final class DeviceEndpoint implements Handler<RoutingContext> {
   }
 
   @Override
-  public void handle(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
+  public void handle(HttpServerRequest request) {
     String connectionId = ConnectionIds.next();
     // The raw path, not a decoded one: "%20" or a "/" in the id must fail the rule, not slip through it.
     String deviceId = request.path().substring(PATH_PREFIX.length());
     if (!DeviceIds.isValid(deviceId)) {
-      refuse(ctx, connectionId, 400, DeviceIds.RULE);
+      refuse(request, connectionId, 400, DeviceIds.RULE);
       return;
     }
     if (!accepting.getAsBoolean()) {
-      refuse(ctx, connectionId, 503, "the hub is shutting down");
+      refuse(request, connectionId, 503, "the hub is shutting down");
       return;
     }
     request.pause();
@@ -51,12 +49,12 @@ public final class DeviceEndpoint implements Handler<RoutingContext> {
       if (result.failed()) {
         channel.metrics.authRefused();
         String why = result.cause() instanceof AuthException ? result.cause().getMessage() : "credentials could not be checked";
-        refuse(ctx, connectionId, 401, why);
+        refuse(request, connectionId, 401, why);
       } else if (!request.canUpgradeToWebSocket()) {
-        refuse(ctx, connectionId, 400, "expected a WebSocket upgrade request");
+        refuse(request, connectionId, 400, "expected a WebSocket upgrade request");
       } else {
         request.toWebSocket()
-            .onSuccess(ws -> new DeviceConnection(channel, ws, ctx.vertx().getOrCreateContext(), connectionId, deviceId).start())
+            .onSuccess(ws -> new DeviceConnection(channel, ws, io.vertx.core.Vertx.currentContext(), connectionId, deviceId).start())
             .onFailure(e -> EventLog.refused(connectionId, remote(request), request.path(), 400, "upgrade failed: " + e.getMessage()));
       }
     });
@@ -70,10 +68,9 @@ public final class DeviceEndpoint implements Handler<RoutingContext> {
     return request.getParam("token");
   }
 
-  private static void refuse(RoutingContext ctx, String connectionId, int status, String why) {
-    HttpServerRequest request = ctx.request();
+  private static void refuse(HttpServerRequest request, String connectionId, int status, String why) {
     EventLog.refused(connectionId, remote(request), request.path(), status, why);
-    ctx.response()
+    request.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(new JsonObject().put("error", why).encode());

@@ -1,0 +1,62 @@
+package org.telemetryhub.hub.testing;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The hub's HTTP API through a plain JDK HTTP client, as a script would call it. */
+public final class HubApi {
+
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final int port;
+
+  public HubApi(int port) {
+    this.port = port;
+  }
+
+  public record Response(int status, String body, String contentType) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  public Response get(String pathAndQuery) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+        .timeout(Duration.ofSeconds(10)).GET().build();
+    try {
+      HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Response(response.statusCode(), response.body(),
+          response.headers().firstValue("content-type").orElse(""));
+    } catch (IOException e) {
+      throw new AssertionError("GET " + pathAndQuery + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Every stored reading of the device in [from, to], through the history API (at most 10,000). */
+  public JsonArray readings(String device, long from, long to) {
+    Response response = get("/api/devices/" + device + "/readings?from=" + from + "&to=" + to + "&limit=10000");
+    if (response.status() == 404) {
+      return new JsonArray();
+    }
+    if (response.status() != 200) {
+      throw new AssertionError("history of " + device + ": HTTP " + response.status() + " " + response.body());
+    }
+    return response.json().getJsonArray("readings");
+  }
+
+  public JsonObject device(String device) {
+    Response response = get("/api/devices/" + device);
+    if (response.status() != 200) {
+      throw new AssertionError("device " + device + ": HTTP " + response.status() + " " + response.body());
+    }
+    return response.json();
+  }
+}

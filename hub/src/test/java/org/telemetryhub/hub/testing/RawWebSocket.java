@@ -1,0 +1,130 @@
+package org.telemetryhub.hub.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * A WebSocket client written by hand over a plain socket, for what a well-behaved client library
+ * will not do: stop answering pings (it simply stops reading), or send a frame of any shape.
+ */
+public final class RawWebSocket implements AutoCloseable {
+
+  public static final int TEXT = 1;
+  public static final int BINARY = 2;
+  public static final int CLOSE = 8;
+  public static final int PING = 9;
+  public static final int PONG = 10;
+
+  /** A frame read from the hub; {@code null} from {@link #readFrame} means the TCP connection ended. */
+  public record Frame(int opcode, byte[] payload) {
+    public int closeCode() {
+      return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+    }
+  }
+
+  private final Socket socket;
+  private final DataInputStream in;
+  private final OutputStream out;
+
+  private RawWebSocket(Socket socket) throws IOException {
+    this.socket = socket;
+    this.in = new DataInputStream(socket.getInputStream());
+    this.out = socket.getOutputStream();
+  }
+
+  /** Performs the opening handshake; fails the test unless the hub answers 101. */
+  public static RawWebSocket connect(int port, String path, String token) throws IOException {
+    Socket socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(10_000);
+    String key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+    String request = "GET " + path + " HTTP/1.1\r\n"
+        + "Host: 127.0.0.1:" + port + "\r\n"
+        + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
+        + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+        + "\r\n";
+    socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    String status = readHeaders(socket.getInputStream());
+    if (!status.startsWith("HTTP/1.1 101")) {
+      socket.close();
+      throw new AssertionError("upgrade refused: " + status);
+    }
+    return new RawWebSocket(socket);
+  }
+
+  private static String readHeaders(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException("connection closed during the handshake");
+      }
+      head.write(b);
+    }
+    String text = head.toString(StandardCharsets.US_ASCII);
+    return text.substring(0, text.indexOf("\r\n"));
+  }
+
+  /** Sends one masked frame, as a client must. */
+  public void sendFrame(int opcode, byte[] payload) throws IOException {
+    ByteArrayOutputStream frame = new ByteArrayOutputStream();
+    frame.write(0x80 | opcode);
+    int length = payload.length;
+    if (length < 126) {
+      frame.write(0x80 | length);
+    } else if (length < 65536) {
+      frame.write(0x80 | 126);
+      frame.write(length >>> 8);
+      frame.write(length);
+    } else {
+      frame.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        frame.write((int) ((long) length >>> shift));
+      }
+    }
+    byte[] mask = {1, 2, 3, 4};
+    frame.write(mask);
+    for (int i = 0; i < length; i++) {
+      frame.write(payload[i] ^ mask[i % 4]);
+    }
+    out.write(frame.toByteArray());
+    out.flush();
+  }
+
+  /** Reads the next frame from the hub, or returns null when the TCP connection ended. */
+  public Frame readFrame() throws IOException {
+    try {
+      int first = in.read();
+      if (first < 0) {
+        return null;
+      }
+      int second = in.readUnsignedByte();
+      long length = second & 0x7f;
+      if (length == 126) {
+        length = in.readUnsignedShort();
+      } else if (length == 127) {
+        length = in.readLong();
+      }
+      byte[] payload = new byte[(int) length];
+      in.readFully(payload);
+      return new Frame(first & 0x0f, payload);
+    } catch (EOFException | java.net.SocketException e) {
+      return null;
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("no frame from the hub within 10 s", e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

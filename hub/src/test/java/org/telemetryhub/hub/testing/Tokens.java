@@ -1,0 +1,46 @@
+package org.telemetryhub.hub.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.time.Duration;
+import java.time.Instant;
+import org.telemetryhub.hub.auth.TokenService;
+
+/** Device tokens for tests, signed with the test hub's secret or any other. */
+public final class Tokens {
+
+  private Tokens() {
+  }
+
+  public static String device(String deviceId, Duration validity) {
+    return signedWith(TestHub.SECRET, deviceId, validity);
+  }
+
+  public static String signedWith(String secret, String deviceId, Duration validity) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return new TokenService(vertx, secret).issueDeviceToken(deviceId, validity);
+    } finally {
+      vertx.close();
+    }
+  }
+
+  /** A correctly signed device token whose expiry passed a minute ago. */
+  public static String expired(String deviceId) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+          .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(TestHub.SECRET)));
+      JsonObject claims = new JsonObject()
+          .put("role", "device")
+          .put("exp", Instant.now().minusSeconds(60).getEpochSecond());
+      return jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setSubject(deviceId));
+    } finally {
+      vertx.close();
+    }
+  }
+}

@@ -24,6 +24,8 @@ import org.telemetryhub.hub.store.AckSink;
 final class DeviceConnection implements Session, AckSink {
 
   private static final String KIND = "device";
+  /** The code a WebSocket reports when the TCP connection ended without a closing handshake. */
+  private static final short ABNORMAL_CLOSURE = 1006;
   private static final long REJECT_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final DeviceChannel channel;
@@ -172,7 +174,7 @@ final class DeviceConnection implements Session, AckSink {
   private void terminateForHeartbeatTimeout(long quietNanos) {
     EventLog.heartbeatTimeout(connectionId, KIND, deviceId, remote, TimeUnit.NANOSECONDS.toMillis(quietNanos));
     channel.metrics.heartbeatTimeout();
-    hubCloseCode = 1006;
+    hubCloseCode = ABNORMAL_CLOSURE;
     hubCloseReason = "heartbeat timeout";
     if (ws instanceof WebSocketInternal internal) {
       // Closing from Vert.x's own handler context skips its close handling, which would send a close frame.
@@ -217,11 +219,11 @@ final class DeviceConnection implements Session, AckSink {
     if (hubCloseReason != null) {
       code = hubCloseCode;
       reason = hubCloseReason;
-    } else if (ws.closeStatusCode() != null) {
+    } else if (ws.closeStatusCode() != null && ws.closeStatusCode() != ABNORMAL_CLOSURE) {
       code = ws.closeStatusCode();
       reason = "closed by device" + (ws.closeReason() == null || ws.closeReason().isEmpty() ? "" : ": " + ws.closeReason());
     } else {
-      code = 1006;
+      code = ABNORMAL_CLOSURE;
       reason = "connection lost";
     }
     EventLog.closed(connectionId, KIND, deviceId, remote, code, reason, received,

@@ -1,0 +1,114 @@
+package org.telemetryhub.hub.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.telemetryhub.hub.config.HubSettings;
+import org.telemetryhub.hub.testing.DeviceClient;
+import org.telemetryhub.hub.testing.HubProcess;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** The packaged jar's command line, as a user types it. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
+class HubCommandIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir
+  Path dataDir;
+
+  /** Verifies that 'serve --help' lists every setting with its default. */
+  @Test
+  void serveHelpListsEverySetting() throws Exception {
+    HubProcess help = HubProcess.run(Map.of(), "serve", "--help");
+    assertEquals(0, help.awaitExit(WAIT));
+    for (OptionSpec option : new CommandLine(new HubSettings()).getCommandSpec().options()) {
+      assertTrue(help.output().contains(option.longestName().replace("--auth", "--[no-]auth")),
+          option.longestName() + " missing from:\n" + help.output());
+    }
+    assertTrue(help.output().contains("Default: 8080"));
+    assertTrue(help.output().contains("HUB_PORT"));
+  }
+
+  /** Verifies that invalid settings give a clear message and exit 2 before anything starts. */
+  @Test
+  void invalidSettingsExitWithAMessageBeforeStarting() throws Exception {
+    HubProcess bad = HubProcess.run(Map.of(), "serve", "--port=70000", "--heartbeat-interval=30s",
+        "--heartbeat-timeout=10s", "--data-dir=" + dataDir);
+    assertEquals(2, bad.awaitExit(WAIT));
+    assertTrue(bad.output().contains("port must be between 0 and 65535, not 70000"), bad.output());
+    assertTrue(bad.output().contains("heartbeat-timeout (PT10S) must be longer than heartbeat-interval (PT30S)"));
+    assertFalse(bad.output().contains("listening"));
+    assertFalse(Files.exists(dataDir.resolve("readings.db")), "nothing was created");
+
+    HubProcess typo = HubProcess.run(Map.of(), "serve", "--heartbeat-interval=soon");
+    assertEquals(2, typo.awaitExit(WAIT));
+    assertTrue(typo.output().contains("'soon' is not a duration"), typo.output());
+
+    HubProcess badEnv = HubProcess.run(Map.of("HUB_PORT", "eighty"), "serve");
+    assertEquals(2, badEnv.awaitExit(WAIT));
+    assertTrue(badEnv.output().contains("eighty"), badEnv.output());
+  }
+
+  /** Verifies that a file, the environment and flags apply in that order of strength, and unknown file keys are refused. */
+  @Test
+  void configFileThenEnvironmentThenFlags() throws Exception {
+    Path file = dataDir.resolve("hub.properties");
+    Files.writeString(file, "port = 0\nhost = 127.0.0.1\nretention-days = 7\ndata-dir = " + dataDir.resolve("from-file") + "\n");
+    HubProcess hub = HubProcess.run(Map.of("HUB_DATA_DIR", dataDir.resolve("from-env").toString()),
+        "serve", "--config=" + file, "--no-auth");
+    hub.port();
+    assertTrue(Files.exists(dataDir.resolve("from-env").resolve("readings.db")), "the environment beat the file");
+    assertTrue(hub.output().contains("auth OFF"), "the flag applied");
+    assertTrue(hub.output().contains("device authentication is OFF"), "and it warned");
+    hub.close();
+
+    Files.writeString(file, "prot = 8080\n");
+    HubProcess typo = HubProcess.run(Map.of(), "serve", "--config=" + file);
+    assertEquals(2, typo.awaitExit(WAIT));
+    assertTrue(typo.output().contains("unknown setting(s) in " + file + ": prot"), typo.output());
+  }
+
+  /** Verifies that the hub generates an owner-only secret on first start and that 'token' prints a token it accepts. */
+  @Test
+  void generatedSecretAndTokenCommandLetADeviceIn(Vertx vertx) throws Exception {
+    HubProcess hub = HubProcess.run(Map.of(), "serve", "--port=0", "--host=127.0.0.1", "--data-dir=" + dataDir);
+    int port = hub.port();
+    Path secret = dataDir.resolve("token-secret");
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
+    assertTrue(hub.output().contains("generated a new token secret in " + secret), hub.output());
+
+    HubProcess token = HubProcess.run(Map.of(), "token", "--device", "dev-cli", "--data-dir=" + dataDir);
+    assertEquals(0, token.awaitExit(WAIT));
+    String jwt = token.output().strip();
+    assertEquals(3, jwt.split("\\.").length, "a JWT on standard output and nothing else: " + jwt);
+
+    WebSocketClient client = DeviceClient.client(vertx);
+    DeviceClient device = DeviceClient.connect(client, port, "dev-cli", jwt).await();
+    device.sendPackets(20f, Instant.now().getEpochSecond(), 50f, 1000f);
+    device.awaitAck(1, WAIT);
+    assertEquals(401, DeviceClient.refusedStatus(client, port, "/ws/devices/dev-other", jwt, false));
+    hub.close();
+
+    HubProcess badId = HubProcess.run(Map.of(), "token", "--device", "no spaces", "--data-dir=" + dataDir);
+    assertEquals(2, badId.awaitExit(WAIT));
+    assertTrue(badId.output().contains("is not a valid device id"), badId.output());
+  }
+}

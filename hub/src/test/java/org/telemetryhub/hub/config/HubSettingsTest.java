@@ -1,0 +1,94 @@
+package org.telemetryhub.hub.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class HubSettingsTest {
+
+  private static HubSettings parse(Map<String, String> env, Properties file, String... args) {
+    HubSettings settings = new HubSettings();
+    CommandLine commandLine = new CommandLine(settings);
+    commandLine.setDefaultValueProvider(new SettingSources(env, file));
+    commandLine.parseArgs(args);
+    return settings;
+  }
+
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    HubSettings settings = parse(Map.of(), new Properties());
+    assertEquals(8080, settings.port());
+    assertEquals(Path.of("./data"), settings.dataDir());
+    assertTrue(settings.authEnabled());
+    assertEquals(Duration.ofSeconds(25), settings.heartbeatInterval());
+    assertEquals(Duration.ofSeconds(30), settings.heartbeatTimeout());
+    assertEquals(Duration.ofSeconds(60), settings.silentAfter());
+    assertEquals(65536, settings.maxFrameSize());
+    assertEquals(ValidRanges.DEFAULT, settings.validRanges());
+    assertEquals(30, settings.retentionDays());
+    assertEquals(List.of(), settings.problems());
+  }
+
+  @Test
+  void flagsBeatTheEnvironmentWhichBeatsTheFile() {
+    Properties file = new Properties();
+    file.setProperty("port", "1111");
+    file.setProperty("retention-days", "7");
+    file.setProperty("silent-after", "2m");
+    Map<String, String> env = Map.of("HUB_PORT", "2222", "HUB_SILENT_AFTER", "90s", "HUB_AUTH", "false");
+
+    HubSettings settings = parse(env, file, "--port=3333");
+
+    assertEquals(3333, settings.port());
+    assertEquals(Duration.ofSeconds(90), settings.silentAfter());
+    assertEquals(7, settings.retentionDays());
+    assertEquals(false, settings.authEnabled());
+  }
+
+  @Test
+  void noAuthFlagTurnsAuthOff() {
+    assertEquals(false, parse(Map.of(), new Properties(), "--no-auth").authEnabled());
+  }
+
+  @Test
+  void everyProblemIsNamed() {
+    HubSettings settings = parse(Map.of(), new Properties(), "--port=-1", "--heartbeat-interval=40s",
+        "--temperature-min=50", "--temperature-max=10", "--store=mongo", "--batch-size=0", "--token-secret=short",
+        "--retention-days=0", "--max-frame-size=8");
+    List<String> problems = settings.problems();
+    assertTrue(problems.contains("port must be between 0 and 65535, not -1"), problems.toString());
+    assertTrue(problems.contains("heartbeat-timeout (PT30S) must be longer than heartbeat-interval (PT40S)"));
+    assertTrue(problems.contains("temperature-min (50.0) must be below temperature-max (10.0)"));
+    assertTrue(problems.contains("store must be one of: sqlite; not 'mongo'"));
+    assertTrue(problems.contains("batch-size must be at least 1, not 0"));
+    assertTrue(problems.contains("token-secret must be at least 32 characters long"));
+    assertTrue(problems.contains("retention-days must be at least 1, not 0"));
+    assertTrue(problems.contains("max-frame-size must be between 16 bytes and 16 MiB, not 8"));
+  }
+
+  @Test
+  void durationsReadAsPeopleWriteThem() {
+    assertEquals(Duration.ofMillis(250), DurationConverter.parse("250ms"));
+    assertEquals(Duration.ofSeconds(30), DurationConverter.parse("30s"));
+    assertEquals(Duration.ofMinutes(5), DurationConverter.parse("5m"));
+    assertEquals(Duration.ofHours(2), DurationConverter.parse("2h"));
+    assertEquals(Duration.ofDays(30), DurationConverter.parse("30d"));
+    assertEquals(Duration.ofSeconds(45), DurationConverter.parse("PT45S"));
+    assertThrows(CommandLine.TypeConversionException.class, () -> DurationConverter.parse("soon"));
+    assertThrows(CommandLine.TypeConversionException.class, () -> DurationConverter.parse("5 minutes"));
+  }
+
+  @Test
+  void environmentNamesFollowTheLongOption() {
+    assertEquals("HUB_HEARTBEAT_TIMEOUT", SettingSources.environmentName("heartbeat-timeout"));
+    assertEquals("HUB_PORT", SettingSources.environmentName("port"));
+  }
+}

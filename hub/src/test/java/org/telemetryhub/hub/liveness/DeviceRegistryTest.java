@@ -1,0 +1,90 @@
+package org.telemetryhub.hub.liveness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.telemetryhub.hub.protocol.Reading;
+
+class DeviceRegistryTest {
+
+  private static final class MutableClock extends Clock {
+    long millis = 1_000_000;
+    @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+    @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+    @Override public Instant instant() { return Instant.ofEpochMilli(millis); }
+  }
+
+  private record FakeSession(String connectionId, long connectedAtMillis) implements Session {
+    @Override public String remoteAddress() { return "127.0.0.1:1"; }
+    @Override public void closeReplaced(Session newer) { }
+  }
+
+  private final MutableClock clock = new MutableClock();
+  private final List<DeviceStatus> published = new ArrayList<>();
+  private final DeviceRegistry registry = new DeviceRegistry(clock, Duration.ofSeconds(60), published::add);
+
+  private List<String> states() {
+    return published.stream().map(s -> s.state().wireName() + ":" + s.reason()).toList();
+  }
+
+  @Test
+  void connectReadGoSilentComeBackDisconnect() {
+    Session session = new FakeSession("c1", clock.millis);
+    assertNull(registry.connected("dev-1", session));
+    registry.packetsArrived("dev-1", session, new Reading("dev-1", 1, 20, 50, 1000));
+    clock.millis += 59_999;
+    registry.checkSilence("dev-1", session);
+    clock.millis += 1;
+    registry.checkSilence("dev-1", session);
+    registry.checkSilence("dev-1", session);
+    registry.packetsArrived("dev-1", session, null);
+    registry.packetsArrived("dev-1", session, null);
+    registry.disconnected("dev-1", session, "heartbeat timeout");
+
+    assertEquals(List.of("online:connected", "silent:no readings for 60s", "online:reading", "offline:heartbeat timeout"),
+        states(), "one message per transition, none for repeats");
+    assertEquals(1, registry.count(DeviceState.OFFLINE));
+    assertEquals(0, registry.count(DeviceState.ONLINE));
+  }
+
+  @Test
+  void takeoverReturnsTheOldSessionAndPublishesNothing() {
+    Session first = new FakeSession("c1", clock.millis);
+    Session second = new FakeSession("c2", clock.millis);
+    registry.connected("dev-1", first);
+    assertSame(first, registry.connected("dev-1", second));
+    registry.disconnected("dev-1", first, "replaced");
+    registry.packetsArrived("dev-1", first, new Reading("dev-1", 9, 1, 1, 1));
+
+    assertEquals(List.of("online:connected"), states());
+    DeviceView view = registry.find("dev-1").orElseThrow();
+    assertEquals(DeviceState.ONLINE, view.state());
+    assertEquals("c2", view.connection().id());
+    assertNull(view.lastReading(), "the replaced session no longer reports for the device");
+  }
+
+  @Test
+  void silenceCountsFromTheConnectionWhenNoReadingCameYet() {
+    Session session = new FakeSession("c1", clock.millis);
+    registry.connected("dev-1", session);
+    clock.millis += 60_000;
+    registry.checkSilence("dev-1", session);
+    assertEquals(DeviceState.SILENT, registry.find("dev-1").orElseThrow().state());
+    assertEquals(1, registry.count(DeviceState.SILENT));
+  }
+
+  @Test
+  void listIsOrderedById() {
+    registry.connected("b", new FakeSession("c1", 0));
+    registry.connected("a", new FakeSession("c2", 0));
+    assertEquals(List.of("a", "b"), registry.all().stream().map(DeviceView::device).toList());
+  }
+}

@@ -1,0 +1,94 @@
+package org.telemetryhub.hub.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.telemetryhub.hub.protocol.Reading;
+import org.telemetryhub.hub.store.sqlite.SqliteReadingStore;
+
+/** The embedded store on a real SQLite file. */
+class SqliteReadingStoreTest {
+
+  @TempDir
+  Path dataDir;
+
+  @Test
+  void writesUpsertsAndQueriesOldestFirst() throws Exception {
+    try (SqliteReadingStore store = SqliteReadingStore.open(dataDir)) {
+      store.write(List.of(
+          new Reading("a", 30, 3f, 30f, 1003f),
+          new Reading("a", 10, 1f, 10f, 1001f),
+          new Reading("b", 10, 9f, 90f, 1009f),
+          new Reading("a", 20, 2.1f, 20f, 1002f)));
+      store.write(List.of(new Reading("a", 20, 2.2f, 22f, 1002.5f))); // the same (device, ts) again
+
+      List<Reading> a = store.query("a", 0, 100, 10);
+      assertEquals(List.of(
+          new Reading("a", 10, 1f, 10f, 1001f),
+          new Reading("a", 20, 2.2f, 22f, 1002.5f),
+          new Reading("a", 30, 3f, 30f, 1003f)), a, "one row per (device, ts), last write wins, oldest first");
+      assertEquals(List.of(new Reading("a", 20, 2.2f, 22f, 1002.5f)), store.query("a", 20, 20, 10), "bounds inclusive");
+      assertEquals(2, store.query("a", 0, 100, 2).size());
+      assertTrue(store.hasReadings("b"));
+      assertFalse(store.hasReadings("c"));
+    }
+  }
+
+  @Test
+  void float32ValuesSurviveExactly() throws Exception {
+    List<Reading> odd = List.of(
+        new Reading("f", 1, 0.0f, Float.MIN_VALUE, 1013.1f),
+        new Reading("f", 2, 0.1f, 99.99999f, 300.00003f),
+        new Reading("f", 3, -99.99f, 1e-7f, 1099.9999f));
+    try (SqliteReadingStore store = SqliteReadingStore.open(dataDir)) {
+      store.write(odd);
+      List<Reading> back = store.query("f", 0, 10, 10);
+      for (int i = 0; i < odd.size(); i++) {
+        assertEquals(Float.floatToRawIntBits(odd.get(i).temperature()), Float.floatToRawIntBits(back.get(i).temperature()));
+        assertEquals(Float.floatToRawIntBits(odd.get(i).humidity()), Float.floatToRawIntBits(back.get(i).humidity()));
+        assertEquals(Float.floatToRawIntBits(odd.get(i).pressure()), Float.floatToRawIntBits(back.get(i).pressure()));
+      }
+    }
+  }
+
+  /** SQLite keeps no sign on a zero: -0.0 comes back as 0.0, the same number (documented in docs/architecture.md). */
+  @Test
+  void negativeZeroComesBackAsZero() throws Exception {
+    try (SqliteReadingStore store = SqliteReadingStore.open(dataDir)) {
+      store.write(List.of(new Reading("z", 1, -0.0f, 50f, 1000f)));
+      float back = store.query("z", 0, 10, 10).get(0).temperature();
+      assertEquals(0, Float.compare(0.0f, back));
+    }
+  }
+
+  @Test
+  void committedBatchesSurviveReopening() throws Exception {
+    try (SqliteReadingStore store = SqliteReadingStore.open(dataDir)) {
+      store.write(List.of(new Reading("a", 1, 1f, 1f, 1000f)));
+    }
+    try (SqliteReadingStore store = SqliteReadingStore.open(dataDir)) {
+      assertEquals(1, store.query("a", 0, 10, 10).size());
+    }
+  }
+
+  @Test
+  void retentionDeletesOnlyOlderReadingsInChunks() throws Exception {
+    try (SqliteReadingStore store = SqliteReadingStore.open(dataDir)) {
+      List<Reading> batch = new ArrayList<>();
+      for (int i = 0; i < 25_000; i++) {
+        batch.add(new Reading("d" + (i % 3), i, 20f, 50f, 1000f));
+      }
+      store.write(batch);
+      assertEquals(20_000, store.deleteOlderThan(20_000));
+      assertEquals(0, store.deleteOlderThan(20_000));
+      assertEquals(5000, store.query("d0", 0, 100_000, 10_000).size()
+          + store.query("d1", 0, 100_000, 10_000).size() + store.query("d2", 0, 100_000, 10_000).size());
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package org.telemetryhub.hub.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.telemetryhub.hub.metrics.HubMetrics;
+import org.telemetryhub.hub.protocol.Reading;
+import org.telemetryhub.hub.testing.Poll;
+
+/** The batching writer against a fake store that records batches and can be made to fail. */
+class StoreWriterTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  /** Records each batch; fails while {@code failing} is set. */
+  private static final class FakeStore implements ReadingStore {
+    final List<List<Reading>> batches = new CopyOnWriteArrayList<>();
+    final AtomicBoolean failing = new AtomicBoolean();
+    final AtomicInteger attempts = new AtomicInteger();
+
+    @Override public void write(List<Reading> batch) throws StoreException {
+      attempts.incrementAndGet();
+      if (failing.get()) {
+        throw new StoreException("disk on fire", null);
+      }
+      batches.add(List.copyOf(batch));
+    }
+    int stored() { return batches.stream().mapToInt(List::size).sum(); }
+    @Override public List<Reading> query(String device, long from, long to, int limit) { return List.of(); }
+    @Override public boolean hasReadings(String device) { return false; }
+    @Override public long deleteOlderThan(long cutoff) { return 0; }
+    @Override public String describe() { return "fake"; }
+    @Override public void close() { }
+  }
+
+  /** Records the acks a connection receives, and which thread they arrive on. */
+  private static final class Acks implements AckSink {
+    final List<Long> values = Collections.synchronizedList(new ArrayList<>());
+    final List<Boolean> onEventLoop = Collections.synchronizedList(new ArrayList<>());
+    @Override public void acked(long cumulativePackets) {
+      values.add(cumulativePackets);
+      onEventLoop.add(Context.isOnEventLoopThread());
+    }
+    long last() { return values.isEmpty() ? 0 : values.get(values.size() - 1); }
+  }
+
+  private final Vertx vertx = Vertx.vertx();
+  private final Context context = vertx.getOrCreateContext();
+  private final FakeStore store = new FakeStore();
+  private StoreWriter writer;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (writer != null) {
+      writer.stop(Duration.ofSeconds(5));
+    }
+    vertx.close();
+  }
+
+  private StoreWriter start(int batchSize, Duration maxAge, int capacity) {
+    writer = new StoreWriter(store, batchSize, maxAge, capacity, HubMetrics.NOOP);
+    writer.start();
+    return writer;
+  }
+
+  private static List<Reading> readings(String device, int from, int count) {
+    List<Reading> readings = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      readings.add(new Reading(device, from + i, 20, 50, 1000));
+    }
+    return readings;
+  }
+
+  @Test
+  void acksComeAfterTheBatchIsStoredOnTheConnectionsContextAndInOrder() {
+    start(1000, Duration.ofMillis(20), 100_000);
+    Acks acks = new Acks();
+    long cumulative = 0;
+    for (int frame = 0; frame < 50; frame++) {
+      cumulative += 10;
+      writer.submit(readings("d", frame * 10, 10), cumulative, acks, context);
+    }
+    Poll.untilEquals("last ack", WAIT, 500L, acks::last);
+    assertEquals(500, store.stored());
+    List<Long> seen = new ArrayList<>(acks.values);
+    List<Long> sorted = new ArrayList<>(seen);
+    Collections.sort(sorted);
+    assertEquals(sorted, seen, "acks only grow");
+    assertTrue(seen.size() < 50, "acks of one batch are coalesced per connection: " + seen.size());
+    assertFalse(acks.onEventLoop.contains(false), "acks run on the connection's event loop");
+  }
+
+  @Test
+  void batchesCloseBySize() {
+    start(100, Duration.ofSeconds(30), 100_000);
+    Acks acks = new Acks();
+    writer.submit(readings("d", 0, 60), 60, acks, context);
+    writer.submit(readings("d", 60, 60), 120, acks, context);
+    Poll.untilEquals("ack", WAIT, 120L, acks::last);
+    assertEquals(1, store.batches.size(), "120 readings reached the size of 100 long before the 30 s age");
+  }
+
+  @Test
+  void batchesCloseByAge() {
+    start(1_000_000, Duration.ofMillis(50), 2_000_000);
+    Acks acks = new Acks();
+    writer.submit(readings("d", 0, 3), 3, acks, context);
+    Poll.untilEquals("ack", WAIT, 3L, acks::last);
+    assertEquals(List.of(3), store.batches.stream().map(List::size).toList());
+  }
+
+  @Test
+  void framesWithNoValidReadingAreAckedInTurn() {
+    start(1000, Duration.ofMillis(10), 100_000);
+    Acks acks = new Acks();
+    writer.submit(readings("d", 0, 5), 5, acks, context);
+    writer.submit(List.of(), 8, acks, context);
+    Poll.untilEquals("ack", WAIT, 8L, acks::last);
+    assertEquals(5, store.stored());
+  }
+
+  @Test
+  void failuresAreRetriedAndNothingIsAckedMeanwhile() {
+    start(1000, Duration.ofMillis(5), 100_000);
+    store.failing.set(true);
+    Acks acks = new Acks();
+    writer.submit(readings("d", 0, 10), 10, acks, context);
+    Poll.until("two failed attempts", WAIT, () -> store.attempts.get() >= 2);
+    assertEquals(List.of(), acks.values);
+    assertNotNull(writer.failure());
+    assertTrue(writer.failure().contains("disk on fire"));
+
+    store.failing.set(false);
+    Poll.untilEquals("ack after recovery", WAIT, 10L, acks::last);
+    assertNull(writer.failure());
+    assertEquals(10, store.stored());
+  }
+
+  @Test
+  void aFullQueueAsksForBackpressureAndSignalsWhenDrained() {
+    start(1000, Duration.ofMillis(5), 100);
+    store.failing.set(true);
+    Acks acks = new Acks();
+    assertTrue(writer.submit(readings("d", 0, 60), 60, acks, context), "below capacity");
+    assertFalse(writer.submit(readings("d", 60, 60), 120, acks, context), "at capacity: pause");
+    AtomicBoolean resumed = new AtomicBoolean();
+    writer.whenDrained(() -> resumed.set(true));
+    assertFalse(resumed.get());
+    assertEquals(120, writer.queuedReadings());
+
+    store.failing.set(false);
+    Poll.until("resumed", WAIT, resumed::get);
+    Poll.untilEquals("ack", WAIT, 120L, acks::last);
+    assertEquals(0, writer.queuedReadings());
+  }
+
+  @Test
+  void stopStoresAndAcksEverythingSubmitted() throws InterruptedException {
+    start(10, Duration.ofSeconds(30), 100_000);
+    Acks acks = new Acks();
+    for (int i = 0; i < 100; i++) {
+      writer.submit(readings("d", i * 3, 3), (i + 1) * 3L, acks, context);
+    }
+    assertTrue(writer.stop(Duration.ofSeconds(5)));
+    writer = null;
+    assertEquals(300, store.stored());
+    Poll.untilEquals("final ack", WAIT, 300L, acks::last);
+  }
+}

@@ -1,0 +1,62 @@
+package org.telemetryhub.sim;
+
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.telemetryhub.hub.Hub;
+import org.telemetryhub.hub.auth.SecretFile;
+import org.telemetryhub.hub.config.HubSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code device-sim demo}: a hub on the embedded store and a fleet streaming to it, in one process. */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Runs a hub (embedded store) and a simulated fleet streaming to it; Ctrl-C stops both cleanly.",
+        "The fleet options are those of device-sim itself; --url is set to the hub started here."})
+public final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--port", defaultValue = "8080", description = "Port of the hub. Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--data-dir", defaultValue = "./data", description = "Data directory of the hub. Default: ${DEFAULT-VALUE}.")
+  Path dataDir;
+
+  @Mixin
+  FleetSettings fleetSettings;
+
+  @Override
+  public Integer call() throws Exception {
+    HubSettings hubSettings = new HubSettings();
+    new CommandLine(hubSettings).parseArgs("--port=" + port, "--data-dir=" + dataDir);
+    if (!hubSettings.problems().isEmpty()) {
+      System.err.println("device-sim demo: " + String.join("; ", hubSettings.problems()));
+      return SimCommand.EXIT_BAD_OPTIONS;
+    }
+    Hub hub = Hub.start(hubSettings);
+    String secret = SecretFile.loadOrCreate(dataDir);
+    fleetSettings.url = URI.create("ws://127.0.0.1:" + hub.port());
+    fleetSettings.tokenSecret = secret;
+    Function<Vertx, TokenSource> tokens = SimCommand.tokenSource(fleetSettings);
+    if (tokens == null) {
+      hub.stop();
+      return SimCommand.EXIT_BAD_OPTIONS;
+    }
+    String http = "http://localhost:" + hub.port();
+    System.out.println();
+    System.out.println("Telemetry hub demo: " + fleetSettings.devices + " simulated devices streaming to " + http);
+    System.out.println("  devices        curl -s " + http + "/api/devices");
+    System.out.println("  one device     curl -s " + http + "/api/devices/" + fleetSettings.deviceId(fleetSettings.firstId));
+    System.out.println("  its history    curl -s '" + http + "/api/devices/" + fleetSettings.deviceId(fleetSettings.firstId) + "/readings'");
+    System.out.println("  health         curl -s " + http + "/health");
+    System.out.println("  metrics        curl -s " + http + "/metrics | grep ^hub_");
+    System.out.println("  a token        java -jar hub/target/hub.jar token --device my-device --data-dir " + dataDir);
+    System.out.println("  Ctrl-C stops the fleet (after its last acks) and then the hub.");
+    System.out.println();
+    Fleet fleet = Fleet.start(fleetSettings, tokens, ReadingListener.NONE, System.out);
+    return SimCommand.runUntilDone(fleetSettings, fleet, hub::stop);
+  }
+}

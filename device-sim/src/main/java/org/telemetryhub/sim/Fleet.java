@@ -1,0 +1,113 @@
+package org.telemetryhub.sim;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A fleet of simulated devices spread over the event loops, with its progress line, its chaos
+ * and its final drain. {@link #start} returns at once; {@link #finish} stops generating, waits
+ * for the last acks and returns the summary.
+ */
+public final class Fleet {
+
+  private final FleetSettings settings;
+  private final Vertx vertx;
+  private final WebSocketClient client;
+  private final List<SimDevice> devices = new ArrayList<>();
+  private final FleetStats stats = new FleetStats();
+  private final Chaos chaos;
+  private final PrintStream progress;
+  private final long startNanos = System.nanoTime();
+  private long progressTimer = -1;
+  private Duration generating;
+
+  private Fleet(FleetSettings settings, Vertx vertx, PrintStream progress) {
+    this.settings = settings;
+    this.vertx = vertx;
+    this.progress = progress;
+    this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxConnections(settings.devices + 16) // one per device, and room for a reconnect's overlap
+        .setConnectTimeout(10_000));
+    this.chaos = new Chaos(vertx, devices, settings.seed);
+  }
+
+  /**
+   * Starts the fleet. {@code tokens} is built with the fleet's Vert.x (minting needs one); the
+   * progress line goes to {@code progress} (null: none).
+   */
+  public static Fleet start(FleetSettings settings, Function<Vertx, TokenSource> tokens, ReadingListener listener,
+                            PrintStream progress) {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
+    Fleet fleet = new Fleet(settings, vertx, progress);
+    TokenSource tokenSource = tokens.apply(vertx);
+    int loops = Runtime.getRuntime().availableProcessors();
+    List<Context> contexts = new ArrayList<>();
+    for (int i = 0; i < loops; i++) {
+      contexts.add(vertx.getOrCreateContext()); // outside a Vert.x thread: a new context on the next event loop
+    }
+    long rampMillis = settings.rampUp.toMillis();
+    for (int i = 0; i < settings.devices; i++) {
+      int number = settings.firstId + i;
+      String id = settings.deviceId(number);
+      Context context = contexts.get(i % loops);
+      SimDevice device = new SimDevice(id, number, context, settings, fleet.stats, fleet.client,
+          tokenSource.tokenFor(id), listener);
+      fleet.devices.add(device);
+      long delay = settings.devices == 1 ? 0 : rampMillis * i / settings.devices;
+      context.runOnContext(ignored -> device.start(delay));
+    }
+    fleet.chaos.start(settings);
+    if (progress != null) {
+      fleet.progressTimer = vertx.setPeriodic(settings.progressEvery.toMillis(),
+          id -> progress.println(fleet.stats.progressLine(settings.devices)));
+    }
+    return fleet;
+  }
+
+  public FleetStats stats() {
+    return stats;
+  }
+
+  /**
+   * Stops generating, waits up to the drain period for every outbox to empty, closes the
+   * connections, and completes with the summary. {@link #close} afterwards.
+   */
+  public Future<JsonObject> finish() {
+    generating = Duration.ofNanos(System.nanoTime() - startNanos);
+    chaos.stop();
+    devices.forEach(device -> device.context().runOnContext(ignored -> device.stopGenerating()));
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.nanoTime() + settings.drain.toNanos();
+    vertx.setPeriodic(50, id -> {
+      if (stats.waiting() == 0 || System.nanoTime() > deadline) {
+        vertx.cancelTimer(id);
+        drained.complete();
+      }
+    });
+    return drained.future().compose(ignored -> {
+      vertx.cancelTimer(progressTimer);
+      if (progress != null) {
+        progress.println(stats.progressLine(settings.devices));
+      }
+      JsonObject summary = stats.summary(settings.devices, generating);
+      return Future.join(devices.stream().map(SimDevice::close).toList())
+          .transform(closed -> Future.succeededFuture(summary));
+    });
+  }
+
+  /** Releases the fleet's event loops; call after {@link #finish}, off the event loops. */
+  public void close() {
+    vertx.close().await();
+  }
+}

@@ -1,0 +1,103 @@
+package org.telemetryhub.sim;
+
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What the fleet did, counted across every device and event loop. */
+public final class FleetStats {
+
+  final LongAdder generated = new LongAdder();
+  final LongAdder sent = new LongAdder();
+  final LongAdder acked = new LongAdder();
+  final LongAdder lost = new LongAdder();
+  final LongAdder reconnects = new LongAdder();
+  final LongAdder malformedSent = new LongAdder();
+  final LongAdder watchdogResets = new LongAdder();
+  final AtomicInteger connected = new AtomicInteger();
+  private final Timer ackLatency;
+  private final long startNanos = System.nanoTime();
+
+  public FleetStats() {
+    ackLatency = Timer.builder("sim.ack.latency")
+        .publishPercentiles(0.5, 0.99, 0.999)
+        .distributionStatisticExpiry(Duration.ofDays(1)) // percentiles over the whole run
+        .distributionStatisticBufferLength(1)
+        .register(new SimpleMeterRegistry());
+  }
+
+  void ackLatency(long nanos) {
+    ackLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Readings generated and neither acknowledged nor lost: still in the outboxes. */
+  public long waiting() {
+    return generated.sum() - acked.sum() - lost.sum();
+  }
+
+  public long generated() {
+    return generated.sum();
+  }
+
+  public long acked() {
+    return acked.sum();
+  }
+
+  public long reconnects() {
+    return reconnects.sum();
+  }
+
+  public int connected() {
+    return connected.get();
+  }
+
+  private double percentileMillis(double percentile) {
+    for (ValueAtPercentile value : ackLatency.takeSnapshot().percentileValues()) {
+      if (value.percentile() == percentile) {
+        return value.value(TimeUnit.MILLISECONDS);
+      }
+    }
+    return Double.NaN;
+  }
+
+  public String progressLine(int devices) {
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    return String.format(Locale.ROOT,
+        "t=%.0fs connected=%d/%d sent=%d acked=%d waiting=%d lost=%d reconnects=%d ack_p50=%.1fms ack_p99=%.1fms acked/s=%.0f",
+        seconds, connected.get(), devices, sent.sum(), acked.sum(), waiting(), lost.sum(), reconnects.sum(),
+        percentileMillis(0.5), percentileMillis(0.99), acked.sum() / Math.max(seconds, 0.001));
+  }
+
+  /** The final figures; {@code missing} is every generated reading that no ack covered. */
+  public JsonObject summary(int devices, Duration generating) {
+    long missing = generated.sum() - acked.sum();
+    double seconds = generating.toMillis() / 1000.0;
+    return new JsonObject()
+        .put("devices", devices)
+        .put("generatingSeconds", seconds)
+        .put("generated", generated.sum())
+        .put("sent", sent.sum())
+        .put("acked", acked.sum())
+        .put("lost", lost.sum())
+        .put("missing", missing)
+        .put("reconnects", reconnects.sum())
+        .put("watchdogResets", watchdogResets.sum())
+        .put("malformedFramesSent", malformedSent.sum())
+        .put("ackedPerSecond", Math.round(acked.sum() / Math.max(seconds, 0.001)))
+        .put("ackLatencyMs", new JsonObject()
+            .put("p50", round(percentileMillis(0.5)))
+            .put("p99", round(percentileMillis(0.99)))
+            .put("p999", round(percentileMillis(0.999))))
+        .put("ok", missing == 0);
+  }
+
+  private static double round(double value) {
+    return Double.isNaN(value) ? 0 : Math.round(value * 100) / 100.0;
+  }
+}

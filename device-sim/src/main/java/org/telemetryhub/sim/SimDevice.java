@@ -23,6 +23,7 @@ import org.telemetryhub.hub.protocol.PacketCodec;
  */
 final class SimDevice {
 
+  private static final long CLOSE_TIMEOUT_MILLIS = 2_000;
   private static final long LOAD_START_AGE_SECONDS = Duration.ofDays(20).toSeconds();
 
   private final String id;
@@ -246,7 +247,9 @@ final class SimDevice {
       if (ws == null) {
         closed.complete();
       } else {
-        ws.close().onComplete(result -> closed.complete());
+        ws.close().onComplete(result -> closed.tryComplete());
+        // A socket the network (or the watchdog) just dropped may never finish a closing handshake.
+        context.owner().setTimer(CLOSE_TIMEOUT_MILLIS, id -> closed.tryComplete());
       }
     });
     return closed.future();

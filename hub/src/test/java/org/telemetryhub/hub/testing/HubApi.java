@@ -12,7 +12,9 @@ import java.time.Duration;
 /** The hub's HTTP API through a plain JDK HTTP client, as a script would call it. */
 public final class HubApi {
 
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1, as curl and most scrapers speak it.
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private final int port;
 
   public HubApi(int port) {

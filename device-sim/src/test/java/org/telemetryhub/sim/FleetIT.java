@@ -1,0 +1,86 @@
+package org.telemetryhub.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged simulator against a real hub: 200 devices, about 20 s, connections dropped at random. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class FleetIT {
+
+  private static final int DEVICES = 200;
+  private static final long SEED = 7;
+
+  @TempDir
+  Path dataDir;
+
+  /** Verifies that with random connection drops the fleet exits 0 and the hub holds exactly the generated readings, value for value. */
+  @Test
+  void twoHundredDevicesWithRandomDropsLoseNothing() throws Exception {
+    Path summaryFile = dataDir.resolve("summary.json");
+    try (HubForTests hub = HubForTests.start(dataDir.resolve("hub"))) {
+      Path jar = Path.of("target", "device-sim.jar");
+      assertTrue(Files.exists(jar), jar.toAbsolutePath() + " is missing: run 'mvn verify', which packages it first");
+      Process sim = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-jar", jar.toString(), "--url", hub.url(), "--token-secret", HubForTests.SECRET,
+          "--devices", String.valueOf(DEVICES), "--duration", "20s", "--drain", "30s", "--seed", String.valueOf(SEED),
+          "--chaos-drop-every", "250ms", "--backoff-initial", "200ms", "--backoff-max", "2s",
+          "--ramp-up", "2s", "--progress-every", "5s", "--json", summaryFile.toString())
+          .redirectErrorStream(true).start();
+      List<String> output = new ArrayList<>();
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8))) {
+        lines.lines().forEach(output::add);
+      }
+      assertTrue(sim.waitFor(120, TimeUnit.SECONDS));
+      String printed = String.join("\n", output);
+      assertEquals(0, sim.exitValue(), printed);
+      assertTrue(printed.contains("OK: every generated reading was acknowledged"), printed);
+      assertTrue(output.stream().anyMatch(line -> line.startsWith("t=5s connected=")), "progress lines: " + printed);
+
+      JsonObject summary = new JsonObject(Files.readString(summaryFile));
+      assertEquals(0, summary.getLong("missing"));
+      assertEquals(0, summary.getLong("lost"));
+      assertTrue(summary.getLong("reconnects") >= 40, "connections really were dropped: " + summary.encode());
+      long generated = summary.getLong("generated");
+      assertTrue(generated >= DEVICES * 15, "about 20 readings per device: " + generated);
+
+      long stored = 0;
+      for (int number = 1; number <= DEVICES; number++) {
+        String id = String.format("dev-%04d", number);
+        JsonArray readings = hub.readings(id);
+        stored += readings.size();
+        if (number % 20 == 1) {
+          assertSameValuesAsTheModel(number, readings);
+        }
+      }
+      assertEquals(generated, stored, "the hub holds exactly what the fleet generated");
+    }
+  }
+
+  /** Replays the device's seeded sensor model over the stored timestamps: every value must match. */
+  private static void assertSameValuesAsTheModel(int number, JsonArray readings) {
+    SensorModel model = new SensorModel(SEED, number, Faults.NONE);
+    List<Long> timestamps = readings.stream().map(r -> ((JsonObject) r).getLong("ts")).collect(Collectors.toList());
+    for (int i = 0; i < readings.size(); i++) {
+      JsonObject stored = readings.getJsonObject(i);
+      SensorModel.Values expected = model.next(timestamps.get(i));
+      assertEquals(expected.temperature(), stored.getNumber("temperature").floatValue(), "device " + number + " reading " + i);
+      assertEquals(expected.humidity(), stored.getNumber("humidity").floatValue());
+      assertEquals(expected.pressure(), stored.getNumber("pressure").floatValue());
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package org.telemetryhub.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The fleet's watchdog and the hub's heartbeat, each seen from the other side. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LivenessChaosIT {
+
+  @TempDir
+  Path dataDir;
+
+  private static FleetSettings fleetSettings(String url, String... args) {
+    FleetSettings settings = new FleetSettings();
+    List<String> all = new ArrayList<>(List.of("--url", url, "--token-secret", HubForTests.SECRET,
+        "--backoff-initial", "100ms", "--backoff-max", "500ms", "--ramp-up", "100ms", "--drain", "20s"));
+    all.addAll(List.of(args));
+    new CommandLine(settings).setOverwrittenOptionsAllowed(true).parseArgs(all.toArray(String[]::new));
+    return settings;
+  }
+
+  private static JsonObject runFleet(FleetSettings settings, Runnable whileRunning) {
+    Fleet fleet = Fleet.start(settings, vertx -> TokenSource.fromSecret(vertx, HubForTests.SECRET), ReadingListener.NONE,
+        (PrintStream) null);
+    whileRunning.run();
+    JsonObject summary = fleet.finish().await();
+    fleet.close();
+    return summary;
+  }
+
+  /** Verifies that when the hub stops pinging, devices notice within the watchdog time, reconnect, and lose nothing. */
+  @Test
+  void devicesReconnectWhenTheHubStopsPinging() throws Exception {
+    // A hub that (for this test) practically never pings.
+    try (HubForTests hub = HubForTests.start(dataDir, "--heartbeat-interval=1h", "--heartbeat-timeout=2h")) {
+      FleetSettings settings = fleetSettings(hub.url(), "--devices", "5", "--watchdog", "1s");
+      JsonObject summary = runFleet(settings, () -> sleep(4_500));
+      assertTrue(summary.getLong("watchdogResets") >= 5, "each device reset its link at least once: " + summary.encode());
+      assertTrue(summary.getLong("reconnects") >= 5, summary.encode());
+      assertEquals(0, summary.getLong("missing"), summary.encode());
+      String metrics = hub.metrics();
+      assertTrue(metrics.contains("hub_device_connections_opened_total"), metrics);
+    }
+  }
+
+  /** Verifies that devices that stop answering pings are marked offline by the hub, then online again after they reconnect. */
+  @Test
+  void deafDevicesGoOfflineThenOnlineAgain() throws Exception {
+    try (HubForTests hub = HubForTests.start(dataDir, "--heartbeat-interval=200ms", "--heartbeat-timeout=600ms")) {
+      FleetSettings settings = fleetSettings(hub.url(), "--devices", "4",
+          "--chaos-mute-every", "700ms", "--chaos-mute-for", "1500ms");
+      Map<String, List<String>> seen = new HashMap<>();
+      JsonObject summary = runFleet(settings, () -> {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+        while (System.nanoTime() < end) {
+          JsonArray devices = hub.get("/api/devices").getJsonArray("devices");
+          for (int i = 0; i < devices.size(); i++) {
+            JsonObject device = devices.getJsonObject(i);
+            List<String> states = seen.computeIfAbsent(device.getString("device"), k -> new ArrayList<>());
+            String state = device.getString("state") + ":" + device.getString("reason");
+            if (states.isEmpty() || !states.get(states.size() - 1).equals(state)) {
+              states.add(state);
+            }
+          }
+          sleep(20);
+        }
+      });
+      boolean offlineThenOnline = seen.values().stream().anyMatch(states -> {
+        int offline = states.indexOf("offline:heartbeat timeout");
+        return offline >= 0 && states.subList(offline, states.size()).contains("online:connected");
+      });
+      assertTrue(offlineThenOnline, "a device went offline on a heartbeat timeout and came back: " + seen);
+      assertTrue(hub.metrics().lines().anyMatch(l -> l.startsWith("hub_heartbeat_timeouts_total") && !l.endsWith(" 0.0")));
+      assertEquals(0, summary.getLong("missing"), summary.encode());
+    }
+  }
+
+  private static void sleep(long millis) {
+    // Here the test deliberately lets the fleet run for a while; nothing is synchronised by it.
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

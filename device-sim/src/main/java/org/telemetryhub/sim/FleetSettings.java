@@ -17,25 +17,34 @@ public final class FleetSettings {
   @Option(names = "--devices", defaultValue = "100", description = "How many devices, each on its own connection. Default: ${DEFAULT-VALUE}.")
   int devices;
 
-  @Option(names = "--id-pattern", defaultValue = "dev-%04d", description = "Device ids: a String.format pattern of the device number. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--id-pattern", defaultValue = "dev-%04d",
+      description = "Device ids: a String.format pattern of the device number. Default: ${DEFAULT-VALUE}.")
   String idPattern;
 
   @Option(names = "--first-id", defaultValue = "1", description = "Number of the first device. Default: ${DEFAULT-VALUE}.")
   int firstId;
 
-  @Option(names = "--rate", defaultValue = "1", description = "Readings per second per device, at most 1 (timestamps are whole seconds) unless --load. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--rate", defaultValue = "1",
+      description = "Readings per second per device, at most 1 (timestamps are whole seconds) unless --load. "
+          + "Default: ${DEFAULT-VALUE}.")
   double rate;
 
-  @Option(names = "--batch", defaultValue = "10", description = "Packets per frame at most (a backlog after a reconnect goes out in frames this big). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--batch", defaultValue = "10",
+      description = "Packets per frame at most (a backlog after a reconnect goes out in frames this big). Default: "
+          + "${DEFAULT-VALUE}.")
   int batch;
 
-  @Option(names = "--outbox", defaultValue = "10000", description = "Readings a device keeps until acked; when full the oldest is dropped and counted lost. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--outbox", defaultValue = "10000",
+      description = "Readings a device keeps until acked; when full the oldest is dropped and counted lost. Default: "
+          + "${DEFAULT-VALUE}.")
   int outbox;
 
-  @Option(names = "--duration", converter = DurationConverter.class, description = "Generate readings this long, then drain and stop. Default: until Ctrl-C.")
+  @Option(names = "--duration", converter = DurationConverter.class,
+      description = "Generate readings this long, then drain and stop. Default: until Ctrl-C.")
   Duration duration;
 
-  @Option(names = "--drain", defaultValue = "30s", converter = DurationConverter.class, description = "After generating stops, how long to wait for the last acks. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--drain", defaultValue = "30s", converter = DurationConverter.class,
+      description = "After generating stops, how long to wait for the last acks. Default: ${DEFAULT-VALUE}.")
   Duration drain;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed of the sensor models and of every random choice. Default: ${DEFAULT-VALUE}.")
@@ -47,58 +56,77 @@ public final class FleetSettings {
   @Option(names = "--token-secret", description = "The hub's token secret: tokens are minted from it, as a provisioning service would.")
   String tokenSecret;
 
-  @Option(names = "--token-secret-file", defaultValue = "./data/token-secret", description = "File holding the hub's token secret, used when neither --tokens nor --token-secret is given. Default: ${DEFAULT-VALUE} (where the hub keeps it).")
+  @Option(names = "--token-secret-file", defaultValue = "./data/token-secret",
+      description = "File holding the hub's token secret, used when neither --tokens nor --token-secret is given. "
+          + "Default: ${DEFAULT-VALUE} (where the hub keeps it).")
   Path tokenSecretFile;
 
   @Option(names = "--no-auth", description = "Connect without tokens (for a hub started with --no-auth).")
   boolean noAuth;
 
-  @Option(names = "--watchdog", defaultValue = "40s", converter = DurationConverter.class, description = "No ping from the hub for this long means the link is dead: reconnect. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--watchdog", defaultValue = "40s", converter = DurationConverter.class,
+      description = "No ping from the hub for this long means the link is dead: reconnect. Default: "
+          + "${DEFAULT-VALUE}.")
   Duration watchdog;
 
-  @Option(names = "--backoff-initial", defaultValue = "1s", converter = DurationConverter.class, description = "First reconnection delay; it doubles per failed attempt. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--backoff-initial", defaultValue = "1s", converter = DurationConverter.class,
+      description = "First reconnection delay; it doubles per failed attempt. Default: ${DEFAULT-VALUE}.")
   Duration backoffInitial;
 
-  @Option(names = "--backoff-max", defaultValue = "30s", converter = DurationConverter.class, description = "Cap of the reconnection delay (jitter of up to half comes on top). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--backoff-max", defaultValue = "30s", converter = DurationConverter.class,
+      description = "Cap of the reconnection delay (jitter of up to half comes on top). Default: ${DEFAULT-VALUE}.")
   Duration backoffMax;
 
-  @Option(names = "--ramp-up", defaultValue = "1s", converter = DurationConverter.class, description = "First connections are spread over this long. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--ramp-up", defaultValue = "1s", converter = DurationConverter.class,
+      description = "First connections are spread over this long. Default: ${DEFAULT-VALUE}.")
   Duration rampUp;
 
-  @Option(names = "--progress-every", defaultValue = "5s", converter = DurationConverter.class, description = "Progress line interval. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--progress-every", defaultValue = "5s", converter = DurationConverter.class,
+      description = "Progress line interval. Default: ${DEFAULT-VALUE}.")
   Duration progressEvery;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the final summary as JSON to FILE ('-' for standard output).")
   String jsonSummary;
 
-  @Option(names = "--fault-stuck", defaultValue = "0", description = "Probability per reading that the temperature sticks for 30 readings. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--fault-stuck", defaultValue = "0",
+      description = "Probability per reading that the temperature sticks for 30 readings. Default: ${DEFAULT-VALUE}.")
   double faultStuck;
 
   @Option(names = "--fault-spike", defaultValue = "0", description = "Probability per reading of a +15..25 °C spike. Default: ${DEFAULT-VALUE}.")
   double faultSpike;
 
-  @Option(names = "--fault-out-of-range", defaultValue = "0", description = "Probability per reading of humidity 150 % (rejected by the hub). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--fault-out-of-range", defaultValue = "0",
+      description = "Probability per reading of humidity 150 % (rejected by the hub). Default: ${DEFAULT-VALUE}.")
   double faultOutOfRange;
 
-  @Option(names = "--fault-nan", defaultValue = "0", description = "Probability per reading of a NaN temperature (rejected by the hub). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--fault-nan", defaultValue = "0",
+      description = "Probability per reading of a NaN temperature (rejected by the hub). Default: ${DEFAULT-VALUE}.")
   double faultNan;
 
-  @Option(names = "--chaos-drop-every", converter = DurationConverter.class, description = "Drop a random device's connection (no close handshake) this often. Default: off.")
+  @Option(names = "--chaos-drop-every", converter = DurationConverter.class,
+      description = "Drop a random device's connection (no close handshake) this often. Default: off.")
   Duration chaosDropEvery;
 
-  @Option(names = "--chaos-mute-every", converter = DurationConverter.class, description = "This often, a random device stops reading (so it answers no pings) for --chaos-mute-for. Default: off.")
+  @Option(names = "--chaos-mute-every", converter = DurationConverter.class,
+      description = "This often, a random device stops reading (so it answers no pings) for --chaos-mute-for. "
+          + "Default: off.")
   Duration chaosMuteEvery;
 
-  @Option(names = "--chaos-mute-for", defaultValue = "45s", converter = DurationConverter.class, description = "How long a muted device stays deaf. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--chaos-mute-for", defaultValue = "45s", converter = DurationConverter.class,
+      description = "How long a muted device stays deaf. Default: ${DEFAULT-VALUE}.")
   Duration chaosMuteFor;
 
-  @Option(names = "--chaos-malformed-per-second", defaultValue = "0", description = "Malformed frames (17 bytes) sent per second by random devices. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--chaos-malformed-per-second", defaultValue = "0",
+      description = "Malformed frames (17 bytes) sent per second by random devices. Default: ${DEFAULT-VALUE}.")
   double chaosMalformedPerSecond;
 
-  @Option(names = "--load", description = "Load mode: every device sends as fast as its in-flight window allows, timestamps counting up from 20 days ago.")
+  @Option(names = "--load",
+      description = "Load mode: every device sends as fast as its in-flight window allows, timestamps counting up "
+          + "from 20 days ago.")
   boolean load;
 
-  @Option(names = "--window", defaultValue = "256", description = "Load mode: unacknowledged packets in flight per device at most. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--window", defaultValue = "256",
+      description = "Load mode: unacknowledged packets in flight per device at most. Default: ${DEFAULT-VALUE}.")
   int window;
 
   public String deviceId(int number) {

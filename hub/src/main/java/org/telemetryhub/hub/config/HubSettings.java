@@ -19,20 +19,25 @@ public final class HubSettings {
   @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
   String host;
 
-  @Option(names = "--port", defaultValue = "8080", description = "TCP port for WebSocket and HTTP; 0 picks a free port and logs it. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--port", defaultValue = "8080",
+      description = "TCP port for WebSocket and HTTP; 0 picks a free port and logs it. Default: ${DEFAULT-VALUE}.")
   int port;
 
-  @Option(names = "--data-dir", defaultValue = "./data", description = "Directory for the embedded store and the generated token secret. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--data-dir", defaultValue = "./data",
+      description = "Directory for the embedded store and the generated token secret. Default: ${DEFAULT-VALUE}.")
   Path dataDir;
 
   @Option(names = "--auth", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Require signed tokens from devices (on by default). --no-auth turns it off for local experiments and logs a warning.")
   boolean auth;
 
-  @Option(names = "--token-secret", description = "HS256 secret that signs device tokens. Default: generated on first start and kept in <data-dir>/token-secret (owner-only).")
+  @Option(names = "--token-secret",
+      description = "HS256 secret that signs device tokens. Default: generated on first start and kept in "
+          + "<data-dir>/token-secret (owner-only).")
   String tokenSecret;
 
-  @Option(names = "--event-loops", defaultValue = "0", description = "Event-loop threads serving sockets; 0 means one per core. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--event-loops", defaultValue = "0",
+      description = "Event-loop threads serving sockets; 0 means one per core. Default: ${DEFAULT-VALUE}.")
   int eventLoops;
 
   @Option(names = "--heartbeat-interval", defaultValue = "25s", converter = DurationConverter.class,
@@ -47,7 +52,9 @@ public final class HubSettings {
       description = "A connected device that sent no packet for this long is 'silent'. Default: ${DEFAULT-VALUE}.")
   Duration silentAfter;
 
-  @Option(names = "--max-frame-size", defaultValue = "65536", description = "Largest WebSocket frame (and message) accepted from a device, in bytes; larger ones close the connection with 1009. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--max-frame-size", defaultValue = "65536",
+      description = "Largest WebSocket frame (and message) accepted from a device, in bytes; larger ones close the "
+          + "connection with 1009. Default: ${DEFAULT-VALUE}.")
   int maxFrameSize;
 
   @Option(names = "--temperature-min", defaultValue = "-100", description = "Lowest valid temperature, degrees Celsius. Default: ${DEFAULT-VALUE}.")
@@ -72,17 +79,22 @@ public final class HubSettings {
       description = "Readings stamped further than this in the future are rejected. Default: ${DEFAULT-VALUE}.")
   Duration maxClockSkew;
 
-  @Option(names = "--store", defaultValue = "sqlite", description = "Storage backend: sqlite (embedded, in the data directory). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--store", defaultValue = "sqlite",
+      description = "Storage backend: sqlite (embedded, in the data directory). Default: ${DEFAULT-VALUE}.")
   String store;
 
-  @Option(names = "--batch-size", defaultValue = "2000", description = "Readings per storage batch at most (a batch is written when full or when its oldest reading reaches --batch-max-age). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--batch-size", defaultValue = "2000",
+      description = "Readings per storage batch at most (a batch is written when full or when its oldest reading "
+          + "reaches --batch-max-age). Default: ${DEFAULT-VALUE}.")
   int batchSize;
 
   @Option(names = "--batch-max-age", defaultValue = "10ms", converter = DurationConverter.class,
       description = "Longest a reading waits for its batch to fill before the batch is written. Default: ${DEFAULT-VALUE}.")
   Duration batchMaxAge;
 
-  @Option(names = "--store-queue-capacity", defaultValue = "100000", description = "Readings waiting for storage before device sockets are paused (backpressure). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--store-queue-capacity", defaultValue = "100000",
+      description = "Readings waiting for storage before device sockets are paused (backpressure). Default: "
+          + "${DEFAULT-VALUE}.")
   int storeQueueCapacity;
 
   @Option(names = "--retention-days", defaultValue = "30", description = "Readings older than this many days are deleted. Default: ${DEFAULT-VALUE}.")

@@ -11,6 +11,7 @@ import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import org.telemetryhub.hub.client.Backoff;
 import java.time.Instant;
 import java.util.SplittableRandom;
 import org.telemetryhub.hub.protocol.PacketCodec;

@@ -5,10 +5,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.telemetryhub.hub.liveness.Heartbeat;
 import org.telemetryhub.hub.liveness.Session;
 import org.telemetryhub.hub.logging.EventLog;
 import org.telemetryhub.hub.protocol.PacketCodec;
@@ -35,15 +35,12 @@ final class DeviceConnection implements Session, AckSink {
   private final String deviceId;
   private final String remote;
   private final long connectedAtMillis;
-  private final long heartbeatTimeoutNanos;
   private final Promise<Void> closed = Promise.promise();
 
   private long received;
   private long acked;
   private long ackSent;
-  private long lastHeardNanos = System.nanoTime();
-  private boolean pausedForStore;
-  private long heartbeatTimer = -1;
+  private final Heartbeat heartbeat;
   /** Set when the hub decided to end the connection: the code and reason it logs and publishes. */
   private int hubCloseCode;
   private String hubCloseReason;
@@ -59,13 +56,23 @@ final class DeviceConnection implements Session, AckSink {
     this.deviceId = deviceId;
     this.remote = String.valueOf(ws.remoteAddress());
     this.connectedAtMillis = channel.clock.millis();
-    this.heartbeatTimeoutNanos = channel.heartbeatTimeout.toNanos();
+    this.heartbeat = new Heartbeat(context.owner(), ws, channel.heartbeatInterval, channel.heartbeatTimeout,
+        new Heartbeat.Listener() {
+          @Override
+          public void onTimeout(long quietMillis) {
+            terminateForHeartbeatTimeout(quietMillis);
+          }
+
+          @Override
+          public void onTick() {
+            channel.registry.checkSilence(deviceId, DeviceConnection.this);
+          }
+        });
   }
 
   void start() {
     ws.binaryMessageHandler(this::onFrame);
     ws.textMessageHandler(text -> disconnect(Violation.TEXT_FRAME, "text frames are not accepted on the device channel"));
-    ws.pongHandler(pong -> lastHeardNanos = System.nanoTime());
     ws.exceptionHandler(this::onException);
     ws.closeHandler(ignored -> onClosed());
     channel.open.add(this);
@@ -75,11 +82,11 @@ final class DeviceConnection implements Session, AckSink {
     if (replaced != null) {
       replaced.closeReplaced(this);
     }
-    heartbeatTimer = context.owner().setPeriodic(channel.heartbeatInterval.toMillis(), id -> onHeartbeatTick());
+    heartbeat.start();
   }
 
   private void onFrame(Buffer frame) {
-    lastHeardNanos = System.nanoTime();
+    heartbeat.heard();
     if (hubCloseReason != null) {
       return; // closing: a frame that arrives now is neither stored nor acknowledged
     }
@@ -122,14 +129,13 @@ final class DeviceConnection implements Session, AckSink {
 
   /** Storage is behind: stop reading this socket until the queue drains (acks simply come later). */
   private void pauseForStore() {
-    pausedForStore = true;
+    heartbeat.suspend(true);
     ws.pause();
     channel.writer.whenDrained(() -> context.runOnContext(ignored -> resumeAfterStore()));
   }
 
   private void resumeAfterStore() {
-    pausedForStore = false;
-    lastHeardNanos = System.nanoTime(); // pongs were not read while paused
+    heartbeat.suspend(false);
     if (hubCloseReason == null) {
       ws.resume();
     }
@@ -160,28 +166,12 @@ final class DeviceConnection implements Session, AckSink {
     ws.writeTextMessage("{\"ack\":" + acked + "}");
   }
 
-  private void onHeartbeatTick() {
-    long quietNanos = System.nanoTime() - lastHeardNanos;
-    if (!pausedForStore && quietNanos > heartbeatTimeoutNanos) {
-      terminateForHeartbeatTimeout(quietNanos);
-      return;
-    }
-    ws.writePing(Buffer.buffer());
-    channel.registry.checkSilence(deviceId, this);
-  }
-
-  /** As the article's terminate(): drop the TCP connection without a closing handshake (the client sees 1006). */
-  private void terminateForHeartbeatTimeout(long quietNanos) {
-    EventLog.heartbeatTimeout(connectionId, KIND, deviceId, remote, TimeUnit.NANOSECONDS.toMillis(quietNanos));
+  private void terminateForHeartbeatTimeout(long quietMillis) {
+    EventLog.heartbeatTimeout(connectionId, KIND, deviceId, remote, quietMillis);
     channel.metrics.heartbeatTimeout();
     hubCloseCode = ABNORMAL_CLOSURE;
     hubCloseReason = "heartbeat timeout";
-    if (ws instanceof WebSocketInternal internal) {
-      // Closing from Vert.x's own handler context skips its close handling, which would send a close frame.
-      internal.channelHandlerContext().close();
-    } else {
-      ws.close(Violation.INTERNAL_ERROR.closeCode(), "heartbeat timeout"); // no raw channel: close as best we can
-    }
+    Heartbeat.terminate(ws);
   }
 
   private void disconnect(Violation violation, String reason) {
@@ -211,7 +201,7 @@ final class DeviceConnection implements Session, AckSink {
   }
 
   private void onClosed() {
-    context.owner().cancelTimer(heartbeatTimer);
+    heartbeat.stop();
     channel.open.remove(this);
     channel.metrics.deviceConnectionClosed();
     int code;

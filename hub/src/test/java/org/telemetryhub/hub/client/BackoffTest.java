@@ -1,4 +1,4 @@
-package org.telemetryhub.sim;
+package org.telemetryhub.hub.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

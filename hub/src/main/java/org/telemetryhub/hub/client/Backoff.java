@@ -1,4 +1,4 @@
-package org.telemetryhub.sim;
+package org.telemetryhub.hub.client;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;

@@ -11,12 +11,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.alerts.AlertEngine;
 import org.telemetryhub.hub.api.ApiRoutes;
-import org.telemetryhub.hub.auth.DeviceAuthenticator;
+import org.telemetryhub.hub.auth.Authenticator;
 import org.telemetryhub.hub.auth.SecretFile;
 import org.telemetryhub.hub.auth.TokenService;
 import org.telemetryhub.hub.config.HubSettings;
@@ -28,6 +30,9 @@ import org.telemetryhub.hub.metrics.HubMetrics;
 import org.telemetryhub.hub.metrics.MicrometerHubMetrics;
 import org.telemetryhub.hub.metrics.PrometheusEndpoint;
 import org.telemetryhub.hub.protocol.ReadingValidator;
+import org.telemetryhub.hub.pubsub.Broker;
+import org.telemetryhub.hub.pubsub.SubscriberChannel;
+import org.telemetryhub.hub.pubsub.SubscriberEndpoint;
 import org.telemetryhub.hub.store.ReadingStore;
 import org.telemetryhub.hub.store.RetentionTask;
 import org.telemetryhub.hub.store.StoreWriter;
@@ -46,17 +51,19 @@ public final class Hub {
   private final ReadingStore store;
   private final StoreWriter writer;
   private final DeviceChannel devices;
+  private final SubscriberChannel subscribers;
   private final RetentionTask retention;
   private volatile boolean accepting = true;
   private volatile int port;
 
   private Hub(HubSettings settings, Vertx vertx, ReadingStore store, StoreWriter writer, DeviceChannel devices,
-              RetentionTask retention) {
+              SubscriberChannel subscribers, RetentionTask retention) {
     this.settings = settings;
     this.vertx = vertx;
     this.store = store;
     this.writer = writer;
     this.devices = devices;
+    this.subscribers = subscribers;
     this.retention = retention;
   }
 
@@ -75,20 +82,38 @@ public final class Hub {
         .build();
     ReadingStore store = null;
     try {
-      DeviceAuthenticator authenticator = authenticator(settings, vertx);
+      Authenticator authenticator = authenticator(settings, vertx);
       store = SqliteReadingStore.open(settings.dataDir());
       HubMetrics metrics = new MicrometerHubMetrics(prometheus.registry());
       StoreWriter writer = new StoreWriter(store, settings.batchSize(), settings.batchMaxAge(),
           settings.storeQueueCapacity(), metrics);
-      DeviceRegistry registry = new DeviceRegistry(clock, settings.silentAfter(),
-          status -> EventLog.status(status.device(), status.state().wireName(), status.reason()));
+      // The broker's retained messages come from the registry, whose transitions go to the broker.
+      AtomicReference<DeviceRegistry> registryRef = new AtomicReference<>();
+      Broker broker = new Broker(() -> registryRef.get().all());
+      DeviceRegistry registry = new DeviceRegistry(clock, settings.silentAfter(), status -> {
+        EventLog.status(status.device(), status.state().wireName(), status.reason());
+        broker.publish(status);
+      });
+      registryRef.set(registry);
+      AlertEngine alerts = new AlertEngine(settings.alertRules(), alert -> {
+        EventLog.alert(alert.device(), alert.rule(), alert.state(), alert.value());
+        broker.publish(alert);
+      });
       metrics.registerDeviceStates(registry::count);
       DeviceChannel devices = new DeviceChannel(registry, writer, new ReadingValidator(settings.validRanges()),
+          reading -> {
+            broker.publish(reading);
+            alerts.onReading(reading);
+          },
           metrics, clock, settings.heartbeatInterval(), settings.heartbeatTimeout());
+      SubscriberChannel subscribers = new SubscriberChannel(broker, metrics, settings.subscriberLimits(),
+          settings.heartbeatInterval(), settings.heartbeatTimeout());
       RetentionTask retention = new RetentionTask(vertx, store, Duration.ofDays(settings.retentionDays()), clock);
-      Hub hub = new Hub(settings, vertx, store, writer, devices, retention);
-      ApiRoutes routes = new ApiRoutes(registry, store, writer, prometheus,
-          new DeviceEndpoint(devices, authenticator, () -> hub.accepting), () -> hub.accepting, clock);
+      Hub hub = new Hub(settings, vertx, store, writer, devices, subscribers, retention);
+      ApiRoutes routes = new ApiRoutes(registry, store, writer, prometheus, alerts,
+          new DeviceEndpoint(devices, authenticator, () -> hub.accepting),
+          new SubscriberEndpoint(subscribers, authenticator, settings.allowedOrigins(), () -> hub.accepting),
+          () -> hub.accepting, clock);
       writer.start();
       hub.listen(routes);
       retention.start(settings.retentionCheckInterval());
@@ -104,10 +129,10 @@ public final class Hub {
     }
   }
 
-  private static DeviceAuthenticator authenticator(HubSettings settings, Vertx vertx) throws java.io.IOException {
+  private static Authenticator authenticator(HubSettings settings, Vertx vertx) throws java.io.IOException {
     if (!settings.authEnabled()) {
       LOG.warn("device authentication is OFF (--no-auth): any client can send readings as any device");
-      return DeviceAuthenticator.OPEN;
+      return Authenticator.OPEN;
     }
     String secret = settings.tokenSecret() != null ? settings.tokenSecret() : SecretFile.loadOrCreate(settings.dataDir());
     return new TokenService(vertx, secret);
@@ -140,8 +165,8 @@ public final class Hub {
         .setPort(listenPort)
         .setMaxWebSocketFrameSize(settings.maxFrameSize())
         .setMaxWebSocketMessageSize(settings.maxFrameSize())
-        // The device channel never negotiates compression: 16-byte packets gain nothing from it.
-        .setPerMessageWebSocketCompressionSupported(false)
+        // permessage-deflate for subscribers who ask for it; DeviceEndpoint keeps devices out of it.
+        .setPerMessageWebSocketCompressionSupported(true)
         .setPerFrameWebSocketCompressionSupported(false)
         // HTTP/1.1 only: the API gains nothing from h2c, and a test client's h2c upgrade of /metrics
         // was seen to hang once in a while; clients that ask for it simply stay on HTTP/1.1.
@@ -172,6 +197,7 @@ public final class Hub {
         LOG.warn("stopping: storage did not finish within {}; unacknowledged readings will be resent by their devices", timeout);
       }
       await(devices.closeAll());
+      await(subscribers.closeAll());
     } catch (Exception e) {
       LOG.warn("stopping: {}", e.toString());
     }

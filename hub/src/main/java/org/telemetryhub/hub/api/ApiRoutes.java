@@ -4,12 +4,16 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
+import org.telemetryhub.hub.alerts.AlertEngine;
 import org.telemetryhub.hub.device.DeviceEndpoint;
 import org.telemetryhub.hub.liveness.DeviceRegistry;
 import org.telemetryhub.hub.metrics.PrometheusEndpoint;
+import org.telemetryhub.hub.pubsub.SubscriberEndpoint;
 import org.telemetryhub.hub.store.ReadingStore;
 import org.telemetryhub.hub.store.StoreWriter;
 
@@ -20,24 +24,31 @@ public final class ApiRoutes {
   private final HealthApi health;
   private final PrometheusEndpoint prometheus;
   private final DeviceEndpoint deviceEndpoint;
+  private final SubscriberEndpoint subscriberEndpoint;
+  private final AlertEngine alerts;
 
   public ApiRoutes(DeviceRegistry registry, ReadingStore store, StoreWriter writer, PrometheusEndpoint prometheus,
-                   DeviceEndpoint deviceEndpoint, BooleanSupplier accepting, Clock clock) {
+                   AlertEngine alerts, DeviceEndpoint deviceEndpoint, SubscriberEndpoint subscriberEndpoint,
+                   BooleanSupplier accepting, Clock clock) {
     this.devices = new DevicesApi(registry, store, clock);
     this.health = new HealthApi(store, writer, accepting);
     this.prometheus = prometheus;
     this.deviceEndpoint = deviceEndpoint;
+    this.subscriberEndpoint = subscriberEndpoint;
+    this.alerts = alerts;
   }
 
   /**
-   * The handler of every request. Device upgrades bypass the router: it would wrap the socket,
-   * and the device path is the hot one.
+   * The handler of every request. WebSocket upgrades bypass the router: it would wrap the socket
+   * (hiding what a heartbeat timeout needs to terminate it), and the device path is the hot one.
    */
   public Handler<HttpServerRequest> requestHandler(Vertx vertx) {
     Router router = router(vertx);
     return request -> {
       if (request.path().startsWith(DeviceEndpoint.PATH_PREFIX) && request.method() == HttpMethod.GET) {
         deviceEndpoint.handle(request);
+      } else if (request.path().equals(SubscriberEndpoint.PATH) && request.method() == HttpMethod.GET) {
+        subscriberEndpoint.handle(request);
       } else {
         router.handle(request);
       }
@@ -49,6 +60,8 @@ public final class ApiRoutes {
     router.get("/api/devices").handler(devices::list);
     router.get("/api/devices/:id").handler(devices::one);
     router.get("/api/devices/:id/readings").handler(devices::readings);
+    router.get("/api/alerts").handler(ctx -> Json.send(ctx, 200,
+        new JsonObject().put("alerts", new JsonArray(alerts.firing()))));
     router.get("/health").handler(health::handle);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", PrometheusEndpoint.CONTENT_TYPE)

@@ -2,6 +2,7 @@ package org.telemetryhub.hub.auth;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
@@ -9,16 +10,21 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.telemetryhub.hub.pubsub.TopicFilter;
 
 /**
  * Issues and checks the hub's signed tokens: JWT, HS256, subject = device id, role = device,
  * optional expiry. Checking needs no I/O; the Future is already complete when returned.
  */
-public final class TokenService implements DeviceAuthenticator {
+public final class TokenService implements Authenticator {
 
   public static final String ALGORITHM = "HS256";
   public static final String ROLE_CLAIM = "role";
   public static final String ROLE_DEVICE = "device";
+  public static final String ROLE_SUBSCRIBER = "subscriber";
+  public static final String CHANNELS_CLAIM = "channels";
 
   private final JWTAuth jwt;
 
@@ -36,24 +42,59 @@ public final class TokenService implements DeviceAuthenticator {
     return jwt.generateToken(new JsonObject().put(ROLE_CLAIM, ROLE_DEVICE), options);
   }
 
+  /** A token for a subscriber that may use {@code channels} (filters, each checked here). */
+  public String issueSubscriberToken(String name, List<String> channels, Duration validity) {
+    JsonArray filters = new JsonArray();
+    for (String channel : channels) {
+      filters.add(TopicFilter.parse(channel.strip()).text());
+    }
+    JWTOptions options = new JWTOptions().setAlgorithm(ALGORITHM).setSubject(name);
+    if (validity != null) {
+      options.setExpiresInSeconds((int) Math.min(Integer.MAX_VALUE, validity.toSeconds()));
+    }
+    return jwt.generateToken(new JsonObject().put(ROLE_CLAIM, ROLE_SUBSCRIBER).put(CHANNELS_CLAIM, filters), options);
+  }
+
   @Override
-  public Future<Void> authenticate(String token, String deviceId) {
+  public Future<SubscriberGrant> authenticateSubscriber(String token) {
+    return verified(token).compose(claims -> {
+      if (!ROLE_SUBSCRIBER.equals(claims.getString(ROLE_CLAIM))) {
+        return Future.failedFuture(new AuthException("token is not a subscriber token"));
+      }
+      List<TopicFilter> channels = new ArrayList<>();
+      JsonArray granted = claims.getJsonArray(CHANNELS_CLAIM, new JsonArray());
+      for (Object channel : granted) {
+        try {
+          channels.add(TopicFilter.parse(String.valueOf(channel)));
+        } catch (IllegalArgumentException e) {
+          return Future.failedFuture(new AuthException("token grants a " + e.getMessage()));
+        }
+      }
+      return Future.succeededFuture(new SubscriberGrant(claims.getString("sub"), List.copyOf(channels)));
+    });
+  }
+
+  private Future<JsonObject> verified(String token) {
     if (token == null || token.isBlank()) {
       return Future.failedFuture(new AuthException(
           "missing credentials: send 'Authorization: Bearer <token>' or '?token=<token>'"));
     }
     return jwt.authenticate(new TokenCredentials(token))
         .recover(e -> Future.failedFuture(new AuthException("invalid token: " + e.getMessage())))
-        .compose(user -> {
-          JsonObject claims = user.principal();
-          if (!ROLE_DEVICE.equals(claims.getString(ROLE_CLAIM))) {
-            return Future.failedFuture(new AuthException("token is not a device token"));
-          }
-          String subject = claims.getString("sub");
-          if (!deviceId.equals(subject)) {
-            return Future.failedFuture(new AuthException("token names device '" + subject + "', not '" + deviceId + "'"));
-          }
-          return Future.succeededFuture();
-        });
+        .map(user -> user.principal());
+  }
+
+  @Override
+  public Future<Void> authenticate(String token, String deviceId) {
+    return verified(token).compose(claims -> {
+      if (!ROLE_DEVICE.equals(claims.getString(ROLE_CLAIM))) {
+        return Future.failedFuture(new AuthException("token is not a device token"));
+      }
+      String subject = claims.getString("sub");
+      if (!deviceId.equals(subject)) {
+        return Future.failedFuture(new AuthException("token names device '" + subject + "', not '" + deviceId + "'"));
+      }
+      return Future.succeededFuture();
+    });
   }
 }

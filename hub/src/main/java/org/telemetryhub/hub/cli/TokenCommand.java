@@ -9,17 +9,36 @@ import org.telemetryhub.hub.auth.TokenService;
 import org.telemetryhub.hub.config.DurationConverter;
 import org.telemetryhub.hub.config.HubSettings;
 import org.telemetryhub.hub.device.DeviceIds;
+import java.util.List;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code hub token --device dev-1}: prints a device token signed with the hub's secret. */
+/**
+ * {@code hub token --device dev-1}, {@code hub token --subscriber NAME --channels 'readings/+,status/#'}:
+ * prints a token signed with the hub's secret.
+ */
 @Command(name = "token", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Prints a signed device token (JWT, HS256) on standard output.")
+    description = "Prints a signed token (JWT, HS256) for a device or a subscriber on standard output.")
 public final class TokenCommand implements Callable<Integer> {
 
-  @Option(names = "--device", required = true, paramLabel = "ID", description = "The device the token is for.")
-  String device;
+  /** Exactly one of the two. */
+  static final class Holder {
+    @Option(names = "--device", required = true, paramLabel = "ID", description = "A device token, for this device id.")
+    String device;
+
+    @Option(names = "--subscriber", required = true, paramLabel = "NAME",
+        description = "A subscriber token, for this name; give the channels it may use with --channels.")
+    String subscriber;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Holder holder;
+
+  @Option(names = "--channels", split = ",", paramLabel = "FILTER",
+      description = "With --subscriber: the channel filters the token grants, comma-separated, such as 'readings/+,status/#'.")
+  List<String> channels;
 
   @Option(names = "--expires-in", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "Validity, such as 24h or 365d. Default: the token never expires.")
@@ -33,14 +52,24 @@ public final class TokenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (!DeviceIds.isValid(device)) {
-      System.err.println("hub token: '" + device + "' is not a valid device id: " + DeviceIds.RULE);
+    if (holder.device != null && !DeviceIds.isValid(holder.device)) {
+      System.err.println("hub token: '" + holder.device + "' is not a valid device id: " + DeviceIds.RULE);
+      return HubCommand.EXIT_BAD_SETTINGS;
+    }
+    if (holder.subscriber != null && (channels == null || channels.isEmpty())) {
+      System.err.println("hub token: --subscriber needs --channels, such as --channels 'readings/+,status/#'");
       return HubCommand.EXIT_BAD_SETTINGS;
     }
     String secret = settings.tokenSecret() != null ? settings.tokenSecret() : SecretFile.loadOrCreate(settings.dataDir());
     Vertx vertx = Vertx.vertx();
     try {
-      System.out.println(new TokenService(vertx, secret).issueDeviceToken(device, expiresIn));
+      TokenService tokens = new TokenService(vertx, secret);
+      System.out.println(holder.device != null
+          ? tokens.issueDeviceToken(holder.device, expiresIn)
+          : tokens.issueSubscriberToken(holder.subscriber, channels, expiresIn));
+    } catch (IllegalArgumentException e) {
+      System.err.println("hub token: " + e.getMessage());
+      return HubCommand.EXIT_BAD_SETTINGS;
     } finally {
       vertx.close();
     }

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.telemetryhub.hub.alerts.AlertRule;
+import org.telemetryhub.hub.pubsub.SubscriberChannel;
 import picocli.CommandLine.Option;
 
 /**
@@ -104,6 +106,33 @@ public final class HubSettings {
       description = "How often old readings are deleted. Default: ${DEFAULT-VALUE}.")
   Duration retentionCheckInterval;
 
+  @Option(names = "--allowed-origins", split = ",", paramLabel = "ORIGIN",
+      description = "Origins (scheme://host[:port], comma-separated, or *) whose browser pages may open /ws/subscribe, "
+          + "besides the hub's own origin. Default: none.")
+  List<String> allowedOrigins = new ArrayList<>();
+
+  @Option(names = "--max-subscribers", defaultValue = "1000",
+      description = "Subscriber connections per hub; one more is closed at once with 1008. Default: ${DEFAULT-VALUE}.")
+  int maxSubscribers;
+
+  @Option(names = "--max-channels-per-request", defaultValue = "100",
+      description = "Channels in one subscribe or unsubscribe request; more is an error reply. Default: ${DEFAULT-VALUE}.")
+  int maxChannelsPerRequest;
+
+  @Option(names = "--max-subscriptions", defaultValue = "1000",
+      description = "Channel filters one subscriber connection may hold; more is an error reply. Default: ${DEFAULT-VALUE}.")
+  int maxSubscriptions;
+
+  @Option(names = "--subscriber-queue", defaultValue = "1024",
+      description = "Messages waiting for one slow subscriber before its policy (conflate, drop-oldest, disconnect) "
+          + "applies. Default: ${DEFAULT-VALUE}.")
+  int subscriberQueue;
+
+  @Option(names = "--alert-rules", split = ";", paramLabel = "RULE",
+      description = "Threshold rules, separated by ';', each like 'overheat: temperature > 30 for 10s resolve < 29 devices dev-*' "
+          + "(for, resolve and devices are optional). Default: none.")
+  List<String> alertRules = new ArrayList<>();
+
   @Option(names = "--shutdown-timeout", defaultValue = "10s", converter = DurationConverter.class,
       description = "How long a graceful stop may take to flush and close. Default: ${DEFAULT-VALUE}.")
   Duration shutdownTimeout;
@@ -128,6 +157,13 @@ public final class HubSettings {
   public int retentionDays() { return retentionDays; }
   public Duration retentionCheckInterval() { return retentionCheckInterval; }
   public Duration shutdownTimeout() { return shutdownTimeout; }
+  public List<String> allowedOrigins() { return allowedOrigins; }
+  public SubscriberChannel.Limits subscriberLimits() {
+    return new SubscriberChannel.Limits(maxSubscribers, maxChannelsPerRequest, maxSubscriptions, subscriberQueue);
+  }
+  public List<AlertRule> alertRules() {
+    return alertRules.stream().filter(rule -> !rule.isBlank()).map(AlertRule::parse).toList();
+  }
 
   /** Every problem with these settings, one sentence each; empty when they are usable. */
   public List<String> problems() {
@@ -167,6 +203,18 @@ public final class HubSettings {
     }
     if (retentionDays < 1) {
       problems.add("retention-days must be at least 1, not " + retentionDays);
+    }
+    for (String rule : alertRules) {
+      try {
+        if (!rule.isBlank()) {
+          AlertRule.parse(rule);
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    if (maxSubscribers < 1 || maxChannelsPerRequest < 1 || maxSubscriptions < 1 || subscriberQueue < 1) {
+      problems.add("max-subscribers, max-channels-per-request, max-subscriptions and subscriber-queue must be at least 1");
     }
     if (tokenSecret != null && tokenSecret.length() < 32) {
       problems.add("token-secret must be at least 32 characters long");

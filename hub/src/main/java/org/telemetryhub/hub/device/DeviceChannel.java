@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.telemetryhub.hub.liveness.DeviceRegistry;
 import org.telemetryhub.hub.metrics.HubMetrics;
+import org.telemetryhub.hub.protocol.Reading;
 import org.telemetryhub.hub.protocol.ReadingValidator;
 import org.telemetryhub.hub.store.StoreWriter;
 
@@ -18,17 +20,21 @@ public final class DeviceChannel {
   final DeviceRegistry registry;
   final StoreWriter writer;
   final ReadingValidator validator;
+  final Consumer<Reading> onValidReading;
   final HubMetrics metrics;
   final Clock clock;
   final Duration heartbeatInterval;
   final Duration heartbeatTimeout;
   final Set<DeviceConnection> open = ConcurrentHashMap.newKeySet();
 
-  public DeviceChannel(DeviceRegistry registry, StoreWriter writer, ReadingValidator validator, HubMetrics metrics,
-                       Clock clock, Duration heartbeatInterval, Duration heartbeatTimeout) {
+  /** @param onValidReading told of every valid reading as it arrives (subscribers, alerts), before it is stored */
+  public DeviceChannel(DeviceRegistry registry, StoreWriter writer, ReadingValidator validator,
+                       Consumer<Reading> onValidReading, HubMetrics metrics, Clock clock, Duration heartbeatInterval,
+                       Duration heartbeatTimeout) {
     this.registry = registry;
     this.writer = writer;
     this.validator = validator;
+    this.onValidReading = onValidReading;
     this.metrics = metrics;
     this.clock = clock;
     this.heartbeatInterval = heartbeatInterval;

@@ -103,6 +103,7 @@ final class DeviceConnection implements Session, AckSink {
       RejectReason reason = channel.validator.check(reading, nowSeconds);
       if (reason == null) {
         valid.add(reading);
+        channel.onValidReading.accept(reading);
       } else {
         reject(reading, reason);
       }
@@ -216,7 +217,7 @@ final class DeviceConnection implements Session, AckSink {
       code = ABNORMAL_CLOSURE;
       reason = "connection lost";
     }
-    EventLog.closed(connectionId, KIND, deviceId, remote, code, reason, received,
+    EventLog.closed(connectionId, KIND, deviceId, remote, code, reason, "packets", received,
         channel.clock.millis() - connectedAtMillis);
     channel.registry.disconnected(deviceId, this, reason);
     closed.tryComplete();

@@ -1,14 +1,15 @@
 package org.telemetryhub.hub.device;
 
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.util.function.BooleanSupplier;
 import org.telemetryhub.hub.auth.AuthException;
-import org.telemetryhub.hub.auth.DeviceAuthenticator;
+import org.telemetryhub.hub.auth.BearerToken;
+import org.telemetryhub.hub.auth.Authenticator;
 import org.telemetryhub.hub.logging.ConnectionIds;
 import org.telemetryhub.hub.logging.EventLog;
+import org.telemetryhub.hub.logging.Refusal;
 
 /**
  * {@code GET /ws/devices/{deviceId}}: checks the device id (400), then the credentials (401),
@@ -18,14 +19,15 @@ import org.telemetryhub.hub.logging.EventLog;
 public final class DeviceEndpoint implements Handler<HttpServerRequest> {
 
   public static final String PATH_PREFIX = "/ws/devices/";
-  private static final String BEARER = "Bearer ";
+  /** The name Vert.x gives Netty's WebSocket extension handler in a connection's pipeline. */
+  private static final String WEBSOCKET_EXTENSION_HANDLER = "webSocketExtensionHandler";
 
   private final DeviceChannel channel;
-  private final DeviceAuthenticator authenticator;
+  private final Authenticator authenticator;
   private final BooleanSupplier accepting;
 
   /** @param accepting false while the hub is stopping: new devices get 503 */
-  public DeviceEndpoint(DeviceChannel channel, DeviceAuthenticator authenticator, BooleanSupplier accepting) {
+  public DeviceEndpoint(DeviceChannel channel, Authenticator authenticator, BooleanSupplier accepting) {
     this.channel = channel;
     this.authenticator = authenticator;
     this.accepting = accepting;
@@ -37,22 +39,23 @@ public final class DeviceEndpoint implements Handler<HttpServerRequest> {
     // The raw path, not a decoded one: "%20" or a "/" in the id must fail the rule, not slip through it.
     String deviceId = request.path().substring(PATH_PREFIX.length());
     if (!DeviceIds.isValid(deviceId)) {
-      refuse(request, connectionId, 400, DeviceIds.RULE);
+      Refusal.refuse(request, connectionId, 400, DeviceIds.RULE);
       return;
     }
     if (!accepting.getAsBoolean()) {
-      refuse(request, connectionId, 503, "the hub is shutting down");
+      Refusal.refuse(request, connectionId, 503, "the hub is shutting down");
       return;
     }
     request.pause();
-    authenticator.authenticate(token(request), deviceId).onComplete(result -> {
+    authenticator.authenticate(BearerToken.of(request), deviceId).onComplete(result -> {
       if (result.failed()) {
         channel.metrics.authRefused();
         String why = result.cause() instanceof AuthException ? result.cause().getMessage() : "credentials could not be checked";
-        refuse(request, connectionId, 401, why);
+        Refusal.refuse(request, connectionId, 401, why);
       } else if (!request.canUpgradeToWebSocket()) {
-        refuse(request, connectionId, 400, "expected a WebSocket upgrade request");
+        Refusal.refuse(request, connectionId, 400, "expected a WebSocket upgrade request");
       } else {
+        refuseCompression(request);
         request.toWebSocket()
             .onSuccess(ws -> new DeviceConnection(channel, ws, io.vertx.core.Vertx.currentContext(), connectionId, deviceId).start())
             .onFailure(e -> EventLog.refused(connectionId, remote(request), request.path(), 400, "upgrade failed: " + e.getMessage()));
@@ -60,20 +63,19 @@ public final class DeviceEndpoint implements Handler<HttpServerRequest> {
     });
   }
 
-  private static String token(HttpServerRequest request) {
-    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-    if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      return header.substring(BEARER.length()).trim();
-    }
-    return request.getParam("token");
-  }
 
-  private static void refuse(HttpServerRequest request, String connectionId, int status, String why) {
-    EventLog.refused(connectionId, remote(request), request.path(), status, why);
-    request.response()
-        .setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(new JsonObject().put("error", why).encode());
+
+  /**
+   * The server offers permessage-deflate for subscribers; the device channel never negotiates it
+   * (16-byte packets gain nothing). Netty's extension handler sits in this connection's pipeline
+   * and would answer the client's offer in the 101 response: removed before the upgrade, it
+   * answers nothing.
+   */
+  private static void refuseCompression(HttpServerRequest request) {
+    if (request.connection() instanceof ConnectionBase connection
+        && connection.channel().pipeline().get(WEBSOCKET_EXTENSION_HANDLER) != null) {
+      connection.channel().pipeline().remove(WEBSOCKET_EXTENSION_HANDLER);
+    }
   }
 
   private static String remote(HttpServerRequest request) {

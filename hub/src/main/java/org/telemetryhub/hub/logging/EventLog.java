@@ -24,10 +24,11 @@ public final class EventLog {
     LOG.warn("conn={} remote={} path={} refused status={} reason=\"{}\"", connectionId, remote, path, status, why);
   }
 
+  /** @param countName what {@code count} counts: packets received from a device, messages sent to a subscriber */
   public static void closed(String connectionId, String kind, String name, String remote, int code, String reason,
-                            long packets, long millisOpen) {
-    LOG.info("conn={} remote={} {}={} closed code={} reason=\"{}\" packets={} open_ms={}",
-        connectionId, remote, kind, name, code, reason, packets, millisOpen);
+                            String countName, long count, long millisOpen) {
+    LOG.info("conn={} remote={} {}={} closed code={} reason=\"{}\" {}={} open_ms={}",
+        connectionId, remote, kind, name, code, reason, countName, count, millisOpen);
   }
 
   public static void violation(String connectionId, String kind, String name, String remote, int code, String reason) {
@@ -45,6 +46,10 @@ public final class EventLog {
 
   public static void status(String device, String state, String reason) {
     LOG.info("device={} state={} reason=\"{}\"", device, state, reason);
+  }
+
+  public static void alert(String device, String rule, String state, float value) {
+    LOG.info("device={} alert={} state={} value={}", device, rule, state, value);
   }
 
   public static void rejectedReadings(String connectionId, String device, String reason, long count, String example) {

@@ -5,6 +5,7 @@ import java.util.function.ToIntFunction;
 import org.telemetryhub.hub.device.Violation;
 import org.telemetryhub.hub.liveness.DeviceState;
 import org.telemetryhub.hub.protocol.RejectReason;
+import org.telemetryhub.hub.pubsub.SlowPolicy;
 
 /**
  * What the hub measures. Tag values come only from enums, so their number stays bounded: a
@@ -34,6 +35,14 @@ public interface HubMetrics {
 
   void heartbeatTimeout();
 
+  void subscriberConnectionOpened();
+
+  void subscriberConnectionClosed();
+
+  void subscriberMessageDelivered();
+
+  void subscriberMessagesLost(SlowPolicy policy, long count);
+
   void registerDeviceStates(ToIntFunction<DeviceState> devicesInState);
 
   void registerStoreQueue(IntSupplier queuedReadings);
@@ -50,6 +59,10 @@ public interface HubMetrics {
     @Override public void storeFailure() { }
     @Override public void ackLatency(long nanos) { }
     @Override public void heartbeatTimeout() { }
+    @Override public void subscriberConnectionOpened() { }
+    @Override public void subscriberConnectionClosed() { }
+    @Override public void subscriberMessageDelivered() { }
+    @Override public void subscriberMessagesLost(SlowPolicy policy, long count) { }
     @Override public void registerDeviceStates(ToIntFunction<DeviceState> devicesInState) { }
     @Override public void registerStoreQueue(IntSupplier queuedReadings) { }
   };

@@ -15,6 +15,7 @@ import java.util.function.ToIntFunction;
 import org.telemetryhub.hub.device.Violation;
 import org.telemetryhub.hub.liveness.DeviceState;
 import org.telemetryhub.hub.protocol.RejectReason;
+import org.telemetryhub.hub.pubsub.SlowPolicy;
 
 /** {@link HubMetrics} on a Micrometer registry; meter names are the constants below. */
 public final class MicrometerHubMetrics implements HubMetrics {
@@ -33,6 +34,9 @@ public final class MicrometerHubMetrics implements HubMetrics {
   public static final String ACK_LATENCY = "hub.ack.latency";
   public static final String DEVICES = "hub.devices";
   public static final String HEARTBEAT_TIMEOUTS = "hub.heartbeat.timeouts";
+  public static final String SUBSCRIBERS_ACTIVE = "hub.subscriber.connections.active";
+  public static final String SUBSCRIBER_DELIVERED = "hub.subscriber.messages.delivered";
+  public static final String SUBSCRIBER_LOST = "hub.subscriber.messages.lost";
 
   private final MeterRegistry registry;
   private final AtomicInteger activeConnections = new AtomicInteger();
@@ -47,6 +51,9 @@ public final class MicrometerHubMetrics implements HubMetrics {
   private final Counter storeFailures;
   private final Timer ackLatency;
   private final Counter heartbeatTimeouts;
+  private final AtomicInteger activeSubscribers = new AtomicInteger();
+  private final Counter subscriberDelivered;
+  private final Map<SlowPolicy, Counter> subscriberLost = new EnumMap<>(SlowPolicy.class);
 
   public MicrometerHubMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -81,6 +88,30 @@ public final class MicrometerHubMetrics implements HubMetrics {
         .publishPercentileHistogram().register(registry);
     heartbeatTimeouts = Counter.builder(HEARTBEAT_TIMEOUTS)
         .description("Connections terminated because nothing arrived within the heartbeat timeout").register(registry);
+    Gauge.builder(SUBSCRIBERS_ACTIVE, activeSubscribers, AtomicInteger::get)
+        .description("Open subscriber WebSocket connections").register(registry);
+    subscriberDelivered = Counter.builder(SUBSCRIBER_DELIVERED)
+        .description("Messages written to subscriber sockets").register(registry);
+    for (SlowPolicy policy : SlowPolicy.values()) {
+      subscriberLost.put(policy, Counter.builder(SUBSCRIBER_LOST).tag("policy", policy.wireName())
+          .description("Messages a slow subscriber lost, by its policy").register(registry));
+    }
+  }
+
+  @Override public void subscriberConnectionOpened() {
+    activeSubscribers.incrementAndGet();
+  }
+
+  @Override public void subscriberConnectionClosed() {
+    activeSubscribers.decrementAndGet();
+  }
+
+  @Override public void subscriberMessageDelivered() {
+    subscriberDelivered.increment();
+  }
+
+  @Override public void subscriberMessagesLost(SlowPolicy policy, long count) {
+    subscriberLost.get(policy).increment(count);
   }
 
   @Override public void deviceConnectionOpened() {

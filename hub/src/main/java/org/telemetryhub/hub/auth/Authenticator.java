@@ -1,0 +1,28 @@
+package org.telemetryhub.hub.auth;
+
+import io.vertx.core.Future;
+import java.util.List;
+import org.telemetryhub.hub.pubsub.TopicFilter;
+
+/** Decides whether a token lets its holder connect, as a device or as a subscriber. */
+public interface Authenticator {
+
+  /** Succeeds when {@code token} (null when none was sent) names {@code deviceId}; fails with an {@link AuthException}. */
+  Future<Void> authenticate(String token, String deviceId);
+
+  /** The subscriber's name and the channel filters it may use; fails with an {@link AuthException}. */
+  Future<SubscriberGrant> authenticateSubscriber(String token);
+
+  /** Accepts everyone, subscribers to every channel: only for local experiments with auth turned off. */
+  Authenticator OPEN = new Authenticator() {
+    @Override
+    public Future<Void> authenticate(String token, String deviceId) {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<SubscriberGrant> authenticateSubscriber(String token) {
+      return Future.succeededFuture(new SubscriberGrant("anonymous", List.of(TopicFilter.parse(TopicFilter.REST))));
+    }
+  };
+}

@@ -1,0 +1,55 @@
+package org.telemetryhub.hub.pubsub;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import org.telemetryhub.hub.alerts.AlertEvent;
+import org.telemetryhub.hub.liveness.DeviceStatus;
+import org.telemetryhub.hub.protocol.Reading;
+
+/**
+ * The hub -> subscriber messages, {@code {"channel":"<topic>","payload":{...}}}, encoded once
+ * per published message as UTF-8 bytes that every recipient shares.
+ */
+public final class Messages {
+
+  private Messages() {
+  }
+
+  /** Readings are the hot path: written by hand (device ids need no escaping; values are finite floats). */
+  public static byte[] reading(Reading reading) {
+    StringBuilder json = new StringBuilder(160)
+        .append("{\"channel\":\"").append(Topics.READINGS).append('/').append(reading.device())
+        .append("\",\"payload\":{\"device\":\"").append(reading.device())
+        .append("\",\"ts\":").append(reading.ts())
+        .append(",\"temperature\":").append(reading.temperature())
+        .append(",\"humidity\":").append(reading.humidity())
+        .append(",\"pressure\":").append(reading.pressure())
+        .append("}}");
+    return json.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  public static JsonObject statusPayload(DeviceStatus status) {
+    return new JsonObject()
+        .put("device", status.device())
+        .put("state", status.state().wireName())
+        .put("since", status.since())
+        .put("reason", status.reason());
+  }
+
+  public static byte[] status(DeviceStatus status) {
+    return envelope(Topics.topic(Topics.STATUS, status.device()), statusPayload(status));
+  }
+
+  public static byte[] alert(AlertEvent event) {
+    return envelope(Topics.topic(Topics.ALERTS, event.device()), event.toJson());
+  }
+
+  public static byte[] lost(long lost, long total, SlowPolicy policy) {
+    return envelope(Topics.CONTROL_LOST,
+        new JsonObject().put("lost", lost).put("total", total).put("policy", policy.wireName()));
+  }
+
+  static byte[] envelope(String topic, JsonObject payload) {
+    return new JsonObject().put("channel", topic).put("payload", payload).encode().getBytes(StandardCharsets.UTF_8);
+  }
+}

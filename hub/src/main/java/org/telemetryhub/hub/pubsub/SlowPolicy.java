@@ -1,0 +1,27 @@
+package org.telemetryhub.hub.pubsub;
+
+import java.util.Locale;
+
+/** What happens to a subscriber whose queue is full (protocol.md: a slow subscriber never slows anyone else). */
+public enum SlowPolicy {
+  /** Keep only the latest pending message per topic (the default). */
+  CONFLATE,
+  /** Drop the oldest pending message. */
+  DROP_OLDEST,
+  /** Close the connection with 1013 "try again later". */
+  DISCONNECT;
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** @throws IllegalArgumentException naming the allowed values */
+  public static SlowPolicy fromWire(String name) {
+    for (SlowPolicy policy : values()) {
+      if (policy.wireName().equals(name)) {
+        return policy;
+      }
+    }
+    throw new IllegalArgumentException("policy must be conflate, drop-oldest or disconnect, not '" + name + "'");
+  }
+}

@@ -1,0 +1,22 @@
+package org.telemetryhub.hub.pubsub;
+
+/** The hub's topics (protocol.md section 2): two levels, kind and device id. */
+public final class Topics {
+
+  public static final String READINGS = "readings";
+  public static final String STATUS = "status";
+  public static final String ALERTS = "alerts";
+  /** Messages about the subscription itself, such as how many messages a slow subscriber lost. */
+  public static final String CONTROL_LOST = "$hub/lost";
+
+  private Topics() {
+  }
+
+  public static boolean isKind(String level) {
+    return READINGS.equals(level) || STATUS.equals(level) || ALERTS.equals(level);
+  }
+
+  public static String topic(String kind, String device) {
+    return kind + "/" + device;
+  }
+}

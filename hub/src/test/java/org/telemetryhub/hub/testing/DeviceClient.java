@@ -110,7 +110,7 @@ public final class DeviceClient {
     ws.close();
   }
 
-  static <T> T await(Future<T> future) {
+  public static <T> T await(Future<T> future) {
     return await(future, Duration.ofSeconds(10));
   }
 

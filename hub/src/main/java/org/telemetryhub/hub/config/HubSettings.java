@@ -123,9 +123,9 @@ public final class HubSettings {
       description = "Channel filters one subscriber connection may hold; more is an error reply. Default: ${DEFAULT-VALUE}.")
   int maxSubscriptions;
 
-  @Option(names = "--subscriber-queue", defaultValue = "1024",
-      description = "Messages waiting for one slow subscriber before its policy (conflate, drop-oldest, disconnect) "
-          + "applies. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--subscriber-queue", defaultValue = "8192",
+      description = "Messages waiting for one subscriber before its policy (conflate, drop-oldest, disconnect) applies; "
+          + "room for a whole frame of a device (4096 readings) and then some. Default: ${DEFAULT-VALUE}.")
   int subscriberQueue;
 
   @Option(names = "--alert-rules", split = ";", paramLabel = "RULE",

@@ -42,7 +42,16 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Performs the opening handshake; fails the test unless the hub answers 101. */
   public static RawWebSocket connect(int port, String path, String token) throws IOException {
-    Socket socket = new Socket("127.0.0.1", port);
+    return connect(port, path, token, 0);
+  }
+
+  /** As {@link #connect(int, String, String)}, with a small receive buffer (bytes, 0 for the default) for a client that falls behind quickly. */
+  public static RawWebSocket connect(int port, String path, String token, int receiveBufferBytes) throws IOException {
+    Socket socket = new Socket();
+    if (receiveBufferBytes > 0) {
+      socket.setReceiveBufferSize(receiveBufferBytes);
+    }
+    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
     socket.setSoTimeout(10_000);
     String key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
     String request = "GET " + path + " HTTP/1.1\r\n"

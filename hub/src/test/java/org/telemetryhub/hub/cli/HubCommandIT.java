@@ -21,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.telemetryhub.hub.config.HubSettings;
 import org.telemetryhub.hub.testing.DeviceClient;
 import org.telemetryhub.hub.testing.HubProcess;
+import org.telemetryhub.hub.testing.Poll;
+import org.telemetryhub.hub.testing.SubscriberClient;
+import org.telemetryhub.hub.testing.TestHub;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -110,5 +113,40 @@ class HubCommandIT {
     HubProcess badId = HubProcess.run(Map.of(), "token", "--device", "no spaces", "--data-dir=" + dataDir);
     assertEquals(2, badId.awaitExit(WAIT));
     assertTrue(badId.output().contains("is not a valid device id"), badId.output());
+  }
+
+  /** Verifies the terminal subscriber: prints what a device sent as JSON lines, and reconnects and resubscribes when the hub comes back. */
+  @Test
+  void terminalSubscriberPrintsReadingsAndSurvivesAHubRestart(Vertx vertx) throws Exception {
+    String[] serve = {"serve", "--port=0", "--host=127.0.0.1", "--data-dir=" + dataDir, "--token-secret=" + TestHub.SECRET};
+    HubProcess hub = HubProcess.run(Map.of(), serve);
+    int port = hub.port();
+    String token = SubscriberClient.subscriberToken("readings/+");
+    HubProcess subscriber = HubProcess.run(Map.of(), "subscribe", "readings/+", "--url", "ws://127.0.0.1:" + port,
+        "--token", token);
+    Poll.until("subscribed", WAIT, () -> subscriber.output().contains("{\"ack\":\"subscribe\"}"));
+
+    WebSocketClient client = DeviceClient.client(vertx);
+    long ts = Instant.now().getEpochSecond();
+    DeviceClient device = DeviceClient.open(client, port, "dev-t");
+    device.sendPackets(21.5f, ts, 40.25f, 1013.5f);
+    String line = "{\"channel\":\"readings/dev-t\",\"payload\":{\"device\":\"dev-t\",\"ts\":" + ts
+        + ",\"temperature\":21.5,\"humidity\":40.25,\"pressure\":1013.5}}";
+    Poll.until("the reading printed", WAIT, () -> subscriber.output().lines().anyMatch(line::equals));
+
+    hub.terminate();
+    hub.awaitExit(WAIT);
+    String[] again = serve.clone();
+    again[1] = "--port=" + port; // the same port, as a restarted service would have
+    HubProcess restarted = HubProcess.run(Map.of(), again);
+    restarted.port();
+    Poll.until("subscribed again", Duration.ofSeconds(40),
+        () -> subscriber.output().lines().filter("{\"ack\":\"subscribe\"}"::equals).count() == 2);
+    DeviceClient.open(client, port, "dev-t").sendPackets(22.5f, ts + 1, 40.25f, 1013.5f);
+    Poll.until("a reading after the restart", WAIT,
+        () -> subscriber.output().contains("\"ts\":" + (ts + 1)));
+    assertTrue(subscriber.output().contains("reconnecting in"), subscriber.output());
+    subscriber.close();
+    restarted.close();
   }
 }

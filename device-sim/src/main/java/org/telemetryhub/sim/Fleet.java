@@ -28,6 +28,7 @@ public final class Fleet {
   private final FleetStats stats = new FleetStats();
   private final Chaos chaos;
   private final PrintStream progress;
+  private SubscriberLoad subscriberLoad;
   private final long startNanos = System.nanoTime();
   private long progressTimer = -1;
   private Duration generating;
@@ -56,6 +57,9 @@ public final class Fleet {
     for (int i = 0; i < loops; i++) {
       contexts.add(vertx.getOrCreateContext()); // outside a Vert.x thread: a new context on the next event loop
     }
+    if (settings.subscribers > 0) {
+      fleet.subscriberLoad = SubscriberLoad.start(vertx, contexts, settings, tokenSource.subscriberToken(settings.subscribeFilter));
+    }
     long rampMillis = settings.rampUp.toMillis();
     for (int i = 0; i < settings.devices; i++) {
       int number = settings.firstId + i;
@@ -70,7 +74,7 @@ public final class Fleet {
     fleet.chaos.start(settings);
     if (progress != null) {
       fleet.progressTimer = vertx.setPeriodic(settings.progressEvery.toMillis(),
-          id -> progress.println(fleet.stats.progressLine(settings.devices)));
+          id -> progress.println(fleet.stats.progressLine(settings.devices) + fleet.fanOut()));
     }
     return fleet;
   }
@@ -98,12 +102,26 @@ public final class Fleet {
     return drained.future().compose(ignored -> {
       vertx.cancelTimer(progressTimer);
       if (progress != null) {
-        progress.println(stats.progressLine(settings.devices));
+        progress.println(stats.progressLine(settings.devices) + fanOut());
       }
       JsonObject summary = stats.summary(settings.devices, generating);
+      if (subscriberLoad != null) {
+        summary.put("subscribers", subscriberLoad.connected())
+            .put("subscriberMessages", subscriberLoad.received())
+            .put("subscriberMessagesPerSecond", Math.round(subscriberLoad.received() / (generating.toMillis() / 1000.0)));
+      }
       return Future.join(devices.stream().map(SimDevice::close).toList())
           .transform(closed -> Future.succeededFuture(summary));
     });
+  }
+
+  private String fanOut() {
+    if (subscriberLoad == null) {
+      return "";
+    }
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    return String.format(java.util.Locale.ROOT, " subscribers=%d sub_msgs=%d sub_msgs/s=%.0f", subscriberLoad.connected(),
+        subscriberLoad.received(), subscriberLoad.received() / Math.max(seconds, 0.001));
   }
 
   /** Releases the fleet's event loops; call after {@link #finish}, off the event loops. */

@@ -120,6 +120,15 @@ public final class FleetSettings {
       description = "Malformed frames (17 bytes) sent per second by random devices. Default: ${DEFAULT-VALUE}.")
   double chaosMalformedPerSecond;
 
+  @Option(names = "--subscribers", defaultValue = "0",
+      description = "Also open this many subscriber connections to --subscribe-filter and count what they receive (fan-out). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int subscribers;
+
+  @Option(names = "--subscribe-filter", defaultValue = "readings/#",
+      description = "The channel filter of those subscribers. Default: ${DEFAULT-VALUE}.")
+  String subscribeFilter;
+
   @Option(names = "--load",
       description = "Load mode: every device sends as fast as its in-flight window allows, timestamps counting up "
           + "from 20 days ago.")

@@ -14,6 +14,11 @@ public interface TokenSource {
   /** The token of the device, or null to connect without one. */
   String tokenFor(String deviceId);
 
+  /** A subscriber token for the filter, or null to connect without one (or when this source cannot mint one). */
+  default String subscriberToken(String filter) {
+    return null;
+  }
+
   static TokenSource none() {
     return deviceId -> null;
   }
@@ -21,7 +26,17 @@ public interface TokenSource {
   /** Mints tokens as a provisioning service would, with the hub's signing secret. */
   static TokenSource fromSecret(Vertx vertx, String secret) {
     TokenService tokens = new TokenService(vertx, secret);
-    return deviceId -> tokens.issueDeviceToken(deviceId, null);
+    return new TokenSource() {
+      @Override
+      public String tokenFor(String deviceId) {
+        return tokens.issueDeviceToken(deviceId, null);
+      }
+
+      @Override
+      public String subscriberToken(String filter) {
+        return tokens.issueSubscriberToken("device-sim", java.util.List.of(filter), null);
+      }
+    };
   }
 
   /** Reads "deviceId token" (or "deviceId=token") lines; a device missing from the file is an error. */

@@ -1,0 +1,63 @@
+package org.telemetryhub.sim;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Subscribers beside the fleet, for measuring fan-out: each subscribes to a filter and counts what it receives. */
+final class SubscriberLoad {
+
+  private final LongAdder received = new LongAdder();
+  private final List<WebSocket> sockets = new ArrayList<>();
+  /** Held for the fleet's lifetime: Vert.x closes a WebSocketClient (and its sockets) once nothing references it. */
+  private WebSocketClient client;
+
+  /** Opens {@code count} subscriber connections (on the given contexts, in turn) to {@code filter}. */
+  static SubscriberLoad start(Vertx vertx, List<Context> contexts, FleetSettings settings, String token) {
+    SubscriberLoad load = new SubscriberLoad();
+    WebSocketClient client = load.client = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxConnections(settings.subscribers + 1).setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
+    boolean tls = "wss".equals(settings.url.getScheme());
+    for (int i = 0; i < settings.subscribers; i++) {
+      WebSocketConnectOptions options = new WebSocketConnectOptions()
+          .setHost(settings.url.getHost())
+          .setPort(settings.url.getPort() > 0 ? settings.url.getPort() : tls ? 443 : 80)
+          .setSsl(tls)
+          .setURI("/ws/subscribe");
+      if (token != null) {
+        options.addHeader("Authorization", "Bearer " + token);
+      }
+      contexts.get(i % contexts.size()).runOnContext(ignored -> client.connect(options).onSuccess(ws -> {
+        synchronized (load.sockets) {
+          load.sockets.add(ws);
+        }
+        ws.textMessageHandler(message -> {
+          if (message.startsWith("{\"channel\":\"readings/")) {
+            load.received.increment();
+          }
+        });
+        ws.writeTextMessage(new JsonObject().put("action", "subscribe")
+            .put("channels", new JsonArray().add(settings.subscribeFilter)).put("policy", "drop-oldest").encode());
+      }).onFailure(e -> System.err.println("device-sim: subscriber could not connect: " + e.getMessage())));
+    }
+    return load;
+  }
+
+  long received() {
+    return received.sum();
+  }
+
+  int connected() {
+    synchronized (sockets) {
+      return sockets.size();
+    }
+  }
+}

@@ -53,6 +53,8 @@ public final class DemoCommand implements Callable<Integer> {
     System.out.println("  its history    curl -s '" + http + "/api/devices/" + fleetSettings.deviceId(fleetSettings.firstId) + "/readings'");
     System.out.println("  health         curl -s " + http + "/health");
     System.out.println("  metrics        curl -s " + http + "/metrics | grep ^hub_");
+    System.out.println("  subscribe      java -jar hub/target/hub.jar subscribe 'readings/+' 'status/+' --url ws://127.0.0.1:"
+        + hub.port() + " --token $(java -jar hub/target/hub.jar token --subscriber me --channels '#' --data-dir " + dataDir + ")");
     System.out.println("  a token        java -jar hub/target/hub.jar token --device my-device --data-dir " + dataDir);
     System.out.println("  Ctrl-C stops the fleet (after its last acks) and then the hub.");
     System.out.println();

@@ -35,11 +35,15 @@ public final class TokenService implements Authenticator {
 
   /** A token for one device; {@code validity} null means it never expires. */
   public String issueDeviceToken(String deviceId, Duration validity) {
-    JWTOptions options = new JWTOptions().setAlgorithm(ALGORITHM).setSubject(deviceId);
+    return jwt.generateToken(new JsonObject().put(ROLE_CLAIM, ROLE_DEVICE), options(deviceId, validity));
+  }
+
+  private static JWTOptions options(String subject, Duration validity) {
+    JWTOptions options = new JWTOptions().setAlgorithm(ALGORITHM).setSubject(subject);
     if (validity != null) {
       options.setExpiresInSeconds((int) Math.min(Integer.MAX_VALUE, validity.toSeconds()));
     }
-    return jwt.generateToken(new JsonObject().put(ROLE_CLAIM, ROLE_DEVICE), options);
+    return options;
   }
 
   /** A token for a subscriber that may use {@code channels} (filters, each checked here). */
@@ -48,11 +52,8 @@ public final class TokenService implements Authenticator {
     for (String channel : channels) {
       filters.add(TopicFilter.parse(channel.strip()).text());
     }
-    JWTOptions options = new JWTOptions().setAlgorithm(ALGORITHM).setSubject(name);
-    if (validity != null) {
-      options.setExpiresInSeconds((int) Math.min(Integer.MAX_VALUE, validity.toSeconds()));
-    }
-    return jwt.generateToken(new JsonObject().put(ROLE_CLAIM, ROLE_SUBSCRIBER).put(CHANNELS_CLAIM, filters), options);
+    return jwt.generateToken(new JsonObject().put(ROLE_CLAIM, ROLE_SUBSCRIBER).put(CHANNELS_CLAIM, filters),
+        options(name, validity));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.telemetryhub.hub;
 
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,6 +28,7 @@ import org.telemetryhub.hub.device.DeviceEndpoint;
 import org.telemetryhub.hub.liveness.DeviceRegistry;
 import org.telemetryhub.hub.logging.EventLog;
 import org.telemetryhub.hub.metrics.HubMetrics;
+import org.telemetryhub.hub.metrics.InfluxMetricsPush;
 import org.telemetryhub.hub.metrics.MicrometerHubMetrics;
 import org.telemetryhub.hub.metrics.PrometheusEndpoint;
 import org.telemetryhub.hub.protocol.ReadingValidator;
@@ -36,6 +38,8 @@ import org.telemetryhub.hub.pubsub.SubscriberEndpoint;
 import org.telemetryhub.hub.store.ReadingStore;
 import org.telemetryhub.hub.store.RetentionTask;
 import org.telemetryhub.hub.store.StoreWriter;
+import org.telemetryhub.hub.store.influx.InfluxEvents;
+import org.telemetryhub.hub.store.influx.InfluxReadingStore;
 import org.telemetryhub.hub.store.sqlite.SqliteReadingStore;
 
 /**
@@ -53,11 +57,12 @@ public final class Hub {
   private final DeviceChannel devices;
   private final SubscriberChannel subscribers;
   private final RetentionTask retention;
+  private final CompositeMeterRegistry meters;
   private volatile boolean accepting = true;
   private volatile int port;
 
   private Hub(HubSettings settings, Vertx vertx, ReadingStore store, StoreWriter writer, DeviceChannel devices,
-              SubscriberChannel subscribers, RetentionTask retention) {
+              SubscriberChannel subscribers, RetentionTask retention, CompositeMeterRegistry meters) {
     this.settings = settings;
     this.vertx = vertx;
     this.store = store;
@@ -65,6 +70,7 @@ public final class Hub {
     this.devices = devices;
     this.subscribers = subscribers;
     this.retention = retention;
+    this.meters = meters;
   }
 
   /**
@@ -74,17 +80,33 @@ public final class Hub {
   public static Hub start(HubSettings settings) throws Exception {
     Clock clock = Clock.systemUTC();
     PrometheusEndpoint prometheus = new PrometheusEndpoint();
+    // Every meter goes to the Prometheus endpoint and, with the InfluxDB store, is pushed there too.
+    CompositeMeterRegistry meters = new CompositeMeterRegistry();
+    meters.add(prometheus.registry());
+    if (settings.influxStore()) {
+      meters.add(InfluxMetricsPush.registry(settings.influxUrl(), settings.influxDatabase(), settings.influxUser(),
+          settings.influxPassword(), settings.influxMetricsStep()));
+    }
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions()
             .setEventLoopPoolSize(settings.eventLoops())
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(prometheus.registry()))
+        .withMetrics(new MicrometerMetricsFactory(meters))
         .build();
     ReadingStore store = null;
     try {
       Authenticator authenticator = authenticator(settings, vertx);
-      store = SqliteReadingStore.open(settings.dataDir());
-      HubMetrics metrics = new MicrometerHubMetrics(prometheus.registry());
+      InfluxEvents influxEvents = null;
+      if (settings.influxStore()) {
+        InfluxReadingStore influx = InfluxReadingStore.connect(settings.influxUrl(), settings.influxDatabase(),
+            settings.influxUser(), settings.influxPassword(), Duration.ofDays(settings.retentionDays()));
+        influxEvents = new InfluxEvents(vertx, influx);
+        store = influx;
+      } else {
+        store = SqliteReadingStore.open(settings.dataDir());
+      }
+      InfluxEvents events = influxEvents;
+      HubMetrics metrics = new MicrometerHubMetrics(meters);
       StoreWriter writer = new StoreWriter(store, settings.batchSize(), settings.batchMaxAge(),
           settings.storeQueueCapacity(), metrics);
       // The broker's retained messages come from the registry, whose transitions go to the broker.
@@ -93,11 +115,17 @@ public final class Hub {
       DeviceRegistry registry = new DeviceRegistry(clock, settings.silentAfter(), status -> {
         EventLog.status(status.device(), status.state().wireName(), status.reason());
         broker.publish(status);
+        if (events != null) {
+          events.status(status);
+        }
       });
       registryRef.set(registry);
       AlertEngine alerts = new AlertEngine(settings.alertRules(), alert -> {
         EventLog.alert(alert.device(), alert.rule(), alert.state(), alert.value());
         broker.publish(alert);
+        if (events != null) {
+          events.alert(alert);
+        }
       });
       metrics.registerDeviceStates(registry::count);
       DeviceChannel devices = new DeviceChannel(registry, writer, new ReadingValidator(settings.validRanges()),
@@ -109,7 +137,7 @@ public final class Hub {
       SubscriberChannel subscribers = new SubscriberChannel(broker, metrics, settings.subscriberLimits(),
           settings.heartbeatInterval(), settings.heartbeatTimeout());
       RetentionTask retention = new RetentionTask(vertx, store, Duration.ofDays(settings.retentionDays()), clock);
-      Hub hub = new Hub(settings, vertx, store, writer, devices, subscribers, retention);
+      Hub hub = new Hub(settings, vertx, store, writer, devices, subscribers, retention, meters);
       ApiRoutes routes = new ApiRoutes(registry, store, writer, prometheus, alerts,
           new DeviceEndpoint(devices, authenticator, () -> hub.accepting),
           new SubscriberEndpoint(subscribers, authenticator, settings.allowedOrigins(), () -> hub.accepting),
@@ -207,6 +235,7 @@ public final class Hub {
       LOG.warn("stopping: closing Vert.x: {}", e.toString());
     }
     store.close();
+    meters.close(); // a last push of the metrics to InfluxDB, when it is configured
     LOG.info("stopped");
   }
 

@@ -20,6 +20,11 @@ final class HealthApi {
   }
 
   void handle(RoutingContext ctx) {
+    ctx.vertx().executeBlocking(store::unreachable, false).onComplete(reach -> answer(ctx,
+        reach.succeeded() ? reach.result() : "reachability unknown: " + reach.cause().getMessage()));
+  }
+
+  private void answer(RoutingContext ctx, String unreachable) {
     String failure = writer.failure();
     JsonObject storeJson = new JsonObject()
         .put("backend", store.describe())
@@ -27,10 +32,12 @@ final class HealthApi {
     String problem = null;
     if (!accepting.getAsBoolean()) {
       problem = "the hub is shutting down";
+    } else if (unreachable != null) {
+      problem = unreachable;
     } else if (failure != null) {
       problem = "store cannot write: " + failure;
     }
-    storeJson.put("status", failure == null ? "up" : "down");
+    storeJson.put("status", failure == null && unreachable == null ? "up" : "down");
     JsonObject body = new JsonObject().put("status", problem == null ? "up" : "down").put("store", storeJson);
     if (problem != null) {
       body.put("reason", problem);

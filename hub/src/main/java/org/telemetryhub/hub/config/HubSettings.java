@@ -82,8 +82,28 @@ public final class HubSettings {
   Duration maxClockSkew;
 
   @Option(names = "--store", defaultValue = "sqlite",
-      description = "Storage backend: sqlite (embedded, in the data directory). Default: ${DEFAULT-VALUE}.")
+      description = "Storage backend: sqlite (embedded, in the data directory) or influx (InfluxDB 1.x, see --influx-*). "
+          + "Default: ${DEFAULT-VALUE}.")
   String store;
+
+  @Option(names = "--influx-url", defaultValue = "http://127.0.0.1:8086",
+      description = "With --store influx: InfluxDB's HTTP API. Default: ${DEFAULT-VALUE}.")
+  String influxUrl;
+
+  @Option(names = "--influx-database", defaultValue = "telemetry",
+      description = "With --store influx: the database (created when missing, with a retention policy of --retention-days). "
+          + "Default: ${DEFAULT-VALUE}.")
+  String influxDatabase;
+
+  @Option(names = "--influx-user", description = "With --store influx: user name, if InfluxDB requires one.")
+  String influxUser;
+
+  @Option(names = "--influx-password", description = "With --store influx: password, if InfluxDB requires one.")
+  String influxPassword;
+
+  @Option(names = "--influx-metrics-step", defaultValue = "10s", converter = DurationConverter.class,
+      description = "With --store influx: how often the hub's own metrics are pushed to InfluxDB. Default: ${DEFAULT-VALUE}.")
+  Duration influxMetricsStep;
 
   @Option(names = "--batch-size", defaultValue = "2000",
       description = "Readings per storage batch at most (a batch is written when full or when its oldest reading "
@@ -151,6 +171,12 @@ public final class HubSettings {
     return new ValidRanges(temperatureMin, temperatureMax, humidityMin, humidityMax, pressureMin, pressureMax, maxClockSkew);
   }
   public String store() { return store; }
+  public boolean influxStore() { return "influx".equals(store); }
+  public String influxUrl() { return influxUrl; }
+  public String influxDatabase() { return influxDatabase; }
+  public String influxUser() { return influxUser; }
+  public String influxPassword() { return influxPassword; }
+  public Duration influxMetricsStep() { return influxMetricsStep; }
   public int batchSize() { return batchSize; }
   public Duration batchMaxAge() { return batchMaxAge; }
   public int storeQueueCapacity() { return storeQueueCapacity; }
@@ -192,9 +218,16 @@ public final class HubSettings {
     requireOrdered(problems, "temperature", temperatureMin, temperatureMax);
     requireOrdered(problems, "humidity", humidityMin, humidityMax);
     requireOrdered(problems, "pressure", pressureMin, pressureMax);
-    if (!"sqlite".equals(store)) {
-      problems.add("store must be one of: sqlite; not '" + store + "'");
+    if (!"sqlite".equals(store) && !"influx".equals(store)) {
+      problems.add("store must be one of: sqlite, influx; not '" + store + "'");
     }
+    if (influxUrl == null || !(influxUrl.startsWith("http://") || influxUrl.startsWith("https://"))) {
+      problems.add("influx-url must be an http:// or https:// URL, not '" + influxUrl + "'");
+    }
+    if (influxDatabase == null || !influxDatabase.matches("[A-Za-z0-9_-]+")) {
+      problems.add("influx-database must be letters, digits, '_' or '-', not '" + influxDatabase + "'");
+    }
+    requirePositive(problems, "influx-metrics-step", influxMetricsStep);
     if (batchSize < 1) {
       problems.add("batch-size must be at least 1, not " + batchSize);
     }

@@ -24,6 +24,14 @@ public interface ReadingStore extends AutoCloseable {
   /** Deletes readings with {@code ts < cutoff}; returns how many went. */
   long deleteOlderThan(long cutoffEpochSeconds) throws StoreException;
 
+  /**
+   * Null when the backend answers; otherwise why not (for /health). Called on a worker thread;
+   * an embedded backend is always reachable.
+   */
+  default String unreachable() {
+    return null;
+  }
+
   /** A short description for logs and /health, such as "sqlite ./data/readings.db". */
   String describe();
 

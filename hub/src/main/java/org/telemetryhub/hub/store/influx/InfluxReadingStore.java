@@ -1,0 +1,212 @@
+package org.telemetryhub.hub.store.influx;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBFactory;
+import org.influxdb.dto.BatchPoints;
+import org.influxdb.dto.BoundParameterQuery;
+import org.influxdb.dto.Point;
+import org.influxdb.dto.Pong;
+import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
+import org.telemetryhub.hub.alerts.AlertEvent;
+import org.telemetryhub.hub.liveness.DeviceStatus;
+import org.telemetryhub.hub.protocol.Reading;
+import org.telemetryhub.hub.store.ReadingStore;
+import org.telemetryhub.hub.store.StoreException;
+
+/**
+ * The production store: InfluxDB 1.x over its HTTP API. Measurement {@value #READINGS} (tag
+ * device; fields temperature, humidity, pressure; second precision); a point with the same device
+ * and time replaces the earlier one, which is the upsert the contract asks for. Device state
+ * transitions and alert events go to their own measurements for Grafana to chart and annotate.
+ *
+ * <p>The database and its retention policy (the retention period) are created when missing, on
+ * the first write or query that finds InfluxDB reachable, so the hub may start before InfluxDB.
+ */
+public final class InfluxReadingStore implements ReadingStore {
+
+  public static final String READINGS = "readings";
+  public static final String DEVICE_STATUS = "device_status";
+  public static final String ALERTS = "alerts";
+  public static final String RETENTION_POLICY = "telemetry_hub";
+
+  private final InfluxDB influx;
+  private final String url;
+  private final String database;
+  private final Duration retention;
+  private volatile boolean databaseReady;
+
+  private InfluxReadingStore(InfluxDB influx, String url, String database, Duration retention) {
+    this.influx = influx;
+    this.url = url;
+    this.database = database;
+    this.retention = retention;
+  }
+
+  public static InfluxReadingStore connect(String url, String database, String user, String password, Duration retention) {
+    OkHttpClient.Builder http = new OkHttpClient.Builder()
+        .connectTimeout(5, TimeUnit.SECONDS)
+        .readTimeout(15, TimeUnit.SECONDS)
+        .writeTimeout(15, TimeUnit.SECONDS);
+    InfluxDB influx = user == null || user.isEmpty()
+        ? InfluxDBFactory.connect(url, http)
+        : InfluxDBFactory.connect(url, user, password, http);
+    return new InfluxReadingStore(influx, url, database, retention);
+  }
+
+  private void ensureDatabase() throws StoreException {
+    if (databaseReady) {
+      return;
+    }
+    try {
+      influx.query(new Query("CREATE DATABASE \"" + database + "\""));
+      String duration = Math.max(1, retention.toHours()) + "h";
+      String policy = "RETENTION POLICY \"" + RETENTION_POLICY + "\" ON \"" + database + "\" DURATION " + duration
+          + " REPLICATION 1 DEFAULT";
+      QueryResult created = influx.query(new Query("CREATE " + policy));
+      if (created.hasError()) {
+        influx.query(new Query("ALTER " + policy));
+      }
+      databaseReady = true;
+    } catch (RuntimeException e) {
+      throw new StoreException("InfluxDB at " + url + " cannot create database '" + database + "': " + message(e), e);
+    }
+  }
+
+  @Override
+  public void write(List<Reading> batch) throws StoreException {
+    ensureDatabase();
+    BatchPoints.Builder points = BatchPoints.database(database).retentionPolicy(RETENTION_POLICY)
+        .consistency(InfluxDB.ConsistencyLevel.ALL).precision(TimeUnit.SECONDS);
+    for (Reading reading : batch) {
+      points.point(Point.measurement(READINGS)
+          .time(reading.ts(), TimeUnit.SECONDS)
+          .tag("device", reading.device())
+          .addField("temperature", (double) reading.temperature())
+          .addField("humidity", (double) reading.humidity())
+          .addField("pressure", (double) reading.pressure())
+          .build());
+    }
+    try {
+      influx.write(points.build());
+    } catch (RuntimeException e) {
+      throw new StoreException("InfluxDB at " + url + " did not accept " + batch.size() + " readings: " + message(e), e);
+    }
+  }
+
+  /** Writes a state transition: fields state (text), code (online 0, silent 1, offline 2) and reason. */
+  public void write(DeviceStatus status) throws StoreException {
+    writeEvent(Point.measurement(DEVICE_STATUS)
+        .time(status.since(), TimeUnit.MILLISECONDS)
+        .tag("device", status.device())
+        .addField("state", status.state().wireName())
+        .addField("code", status.state().ordinal())
+        .addField("reason", status.reason())
+        .build());
+  }
+
+  /** Writes an alert event: tags device, rule, state; field value (and firing = 1 or 0, for charts). */
+  public void write(AlertEvent alert) throws StoreException {
+    writeEvent(Point.measurement(ALERTS)
+        .time(alert.ts(), TimeUnit.SECONDS)
+        .tag("device", alert.device())
+        .tag("rule", alert.rule())
+        .tag("state", alert.state())
+        .addField("value", (double) alert.value())
+        .addField("firing", AlertEvent.FIRING.equals(alert.state()) ? 1 : 0)
+        .build());
+  }
+
+  private void writeEvent(Point point) throws StoreException {
+    ensureDatabase();
+    try {
+      influx.write(database, RETENTION_POLICY, point);
+    } catch (RuntimeException e) {
+      throw new StoreException("InfluxDB at " + url + " did not accept an event: " + message(e), e);
+    }
+  }
+
+  @Override
+  public List<Reading> query(String device, long from, long to, int limit) throws StoreException {
+    ensureDatabase();
+    // Times and the limit are numbers we made; only the device id is bound as a parameter.
+    Query query = BoundParameterQuery.QueryBuilder.newQuery("SELECT temperature, humidity, pressure FROM " + READINGS
+            + " WHERE device = $device AND time >= " + from + "s AND time <= " + to + "s ORDER BY time ASC LIMIT " + limit)
+        .forDatabase(database).bind("device", device).create();
+    List<Reading> readings = new ArrayList<>();
+    for (List<Object> row : rows(query)) {
+      readings.add(new Reading(device, ((Number) row.get(0)).longValue(), ((Number) row.get(1)).floatValue(),
+          ((Number) row.get(2)).floatValue(), ((Number) row.get(3)).floatValue()));
+    }
+    return readings;
+  }
+
+  @Override
+  public boolean hasReadings(String device) throws StoreException {
+    ensureDatabase();
+    Query query = BoundParameterQuery.QueryBuilder.newQuery("SELECT temperature FROM " + READINGS
+        + " WHERE device = $device LIMIT 1").forDatabase(database).bind("device", device).create();
+    return !rows(query).isEmpty();
+  }
+
+  private List<List<Object>> rows(Query query) throws StoreException {
+    QueryResult result;
+    try {
+      result = influx.query(query, TimeUnit.SECONDS);
+    } catch (RuntimeException e) {
+      throw new StoreException("InfluxDB at " + url + " did not answer a query: " + message(e), e);
+    }
+    if (result.hasError()) {
+      throw new StoreException("InfluxDB query failed: " + result.getError(), null);
+    }
+    List<List<Object>> rows = new ArrayList<>();
+    for (QueryResult.Result part : result.getResults()) {
+      if (part.hasError()) {
+        throw new StoreException("InfluxDB query failed: " + part.getError(), null);
+      }
+      if (part.getSeries() != null) {
+        part.getSeries().forEach(series -> rows.addAll(series.getValues()));
+      }
+    }
+    return rows;
+  }
+
+  /** InfluxDB's retention policy deletes old readings itself; nothing to do here. */
+  @Override
+  public long deleteOlderThan(long cutoffEpochSeconds) {
+    return 0;
+  }
+
+  @Override
+  public String unreachable() {
+    try {
+      Pong pong = influx.ping();
+      return pong.isGood() ? null : "InfluxDB at " + url + " answered the ping badly";
+    } catch (RuntimeException e) {
+      return "InfluxDB at " + url + " is unreachable: " + message(e);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "influxdb " + url + " database " + database;
+  }
+
+  @Override
+  public void close() {
+    influx.close();
+  }
+
+  private static String message(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getMessage() == null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  }
+}

@@ -42,6 +42,20 @@ final class HubForTests implements AutoCloseable {
     return "ws://127.0.0.1:" + hub.port();
   }
 
+  /** The HTTP status and JSON body of a GET, whatever the status. */
+  record Answer(int status, JsonObject body) {
+  }
+
+  Answer answer(String path) {
+    try {
+      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + path))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(response.statusCode(), new JsonObject(response.body()));
+    } catch (IOException | InterruptedException e) {
+      throw new AssertionError("GET " + path + " failed: " + e, e);
+    }
+  }
+
   JsonObject get(String path) {
     try {
       HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + path))

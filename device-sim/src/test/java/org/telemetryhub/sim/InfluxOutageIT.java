@@ -1,0 +1,100 @@
+package org.telemetryhub.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBFactory;
+import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.telemetryhub.hub.testing.InfluxServer;
+import org.telemetryhub.hub.testing.Poll;
+import picocli.CommandLine;
+
+/**
+ * The simulator streams into a hub on a real InfluxDB; InfluxDB goes away mid-run and comes back.
+ * Meanwhile acks stop, /health says why, nothing crashes and the hub's queue stays within its bound
+ * (ingest pauses); afterwards every reading the simulator generated is in InfluxDB.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class InfluxOutageIT {
+
+  private static final int QUEUE_CAPACITY = 2_000;
+  private static final int DEVICES = 10;
+  private static final int BATCH = 16;
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void anOutagePausesIngestAndLosesNothing() throws Exception {
+    try (InfluxServer influx = InfluxServer.start(dir.resolve("influx"));
+         HubForTests hub = HubForTests.start(dir.resolve("hub"), "--store=influx", "--influx-url=" + influx.url(),
+             "--influx-database=fleet", "--store-queue-capacity=" + QUEUE_CAPACITY, "--batch-size=500",
+             "--influx-metrics-step=1s")) {
+      FleetSettings settings = new FleetSettings();
+      new CommandLine(settings).parseArgs("--url", hub.url(), "--token-secret", HubForTests.SECRET,
+          "--devices", String.valueOf(DEVICES), "--load", "--batch", String.valueOf(BATCH), "--window", "64",
+          "--ramp-up", "100ms", "--drain", "60s");
+      Fleet fleet = Fleet.start(settings, vertx -> TokenSource.fromSecret(vertx, HubForTests.SECRET),
+          ReadingListener.NONE, (PrintStream) null);
+      FleetStats stats = fleet.stats();
+      Poll.until("readings flowing", Duration.ofSeconds(20), () -> stats.acked() > 5_000);
+      assertEquals(200, hub.answer("/health").status());
+
+      influx.stop();
+      Poll.until("health reports the outage", Duration.ofSeconds(20), () -> hub.answer("/health").status() == 503);
+      JsonObject health = hub.answer("/health").body();
+      assertTrue(health.getString("reason").contains("InfluxDB"), health.encode());
+      Poll.until("acks stopped", Duration.ofSeconds(20), acksStopped(stats));
+      List<Integer> queued = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        queued.add(hub.answer("/health").body().getJsonObject("store").getInteger("queuedReadings"));
+      }
+      int bound = QUEUE_CAPACITY + DEVICES * BATCH; // each paused connection may overshoot by one frame
+      assertTrue(queued.stream().allMatch(q -> q <= bound), "the queue stays within its bound: " + queued + " <= " + bound);
+      assertTrue(queued.get(0) > 0, "readings are waiting: " + queued);
+
+      influx.restart();
+      Poll.until("health is back", Duration.ofSeconds(30), () -> hub.answer("/health").status() == 200);
+      long ackedBefore = stats.acked();
+      Poll.until("acks flow again", Duration.ofSeconds(30), () -> stats.acked() > ackedBefore + 5_000);
+
+      JsonObject summary = fleet.finish().await();
+      fleet.close();
+      assertEquals(0, summary.getLong("missing"), summary.encode());
+      long generated = summary.getLong("generated");
+      try (InfluxDB client = InfluxDBFactory.connect(influx.url())) {
+        QueryResult count = client.query(new Query("SELECT count(temperature) FROM readings", "fleet"));
+        assertEquals(generated, ((Number) count.getResults().get(0).getSeries().get(0).getValues().get(0).get(1)).longValue(),
+            "every generated reading is in InfluxDB, once");
+        Poll.until("the hub's own metrics pushed to InfluxDB", Duration.ofSeconds(10), () -> !client.query(
+            new Query("SHOW MEASUREMENTS WITH MEASUREMENT = \"hub_readings_stored\"", "fleet")).toString().contains("series=null"));
+      }
+    }
+  }
+
+  /** True once the acked count has stayed the same for a second. */
+  private static java.util.function.BooleanSupplier acksStopped(FleetStats stats) {
+    long[] last = {-1, System.nanoTime()};
+    return () -> {
+      long acked = stats.acked();
+      if (acked != last[0]) {
+        last[0] = acked;
+        last[1] = System.nanoTime();
+        return false;
+      }
+      return System.nanoTime() - last[1] > TimeUnit.SECONDS.toNanos(1);
+    };
+  }
+}

@@ -58,7 +58,8 @@ public final class Fleet {
       contexts.add(vertx.getOrCreateContext()); // outside a Vert.x thread: a new context on the next event loop
     }
     if (settings.subscribers > 0) {
-      fleet.subscriberLoad = SubscriberLoad.start(vertx, contexts, settings, tokenSource.subscriberToken(settings.subscribeFilter));
+      fleet.subscriberLoad = SubscriberLoad.start(vertx, contexts, settings,
+          tokenSource.subscriberToken(settings.subscribeFilter), fleet.stats);
     }
     long rampMillis = settings.rampUp.toMillis();
     for (int i = 0; i < settings.devices; i++) {

@@ -134,6 +134,10 @@ public final class FleetSettings {
           + "from 20 days ago.")
   boolean load;
 
+  @Option(names = "--load-rate", defaultValue = "0",
+      description = "Load mode: readings per second per device instead of as fast as the window allows (0). Default: ${DEFAULT-VALUE}.")
+  double loadRate;
+
   @Option(names = "--window", defaultValue = "256",
       description = "Load mode: unacknowledged packets in flight per device at most. Default: ${DEFAULT-VALUE}.")
   int window;
@@ -178,6 +182,9 @@ public final class FleetSettings {
       if (p < 0 || p > 1) {
         problems.add("fault probabilities must be between 0 and 1, not " + p);
       }
+    }
+    if (loadRate < 0) {
+      problems.add("load-rate must not be negative");
     }
     if (chaosMalformedPerSecond < 0) {
       problems.add("chaos-malformed-per-second must not be negative");

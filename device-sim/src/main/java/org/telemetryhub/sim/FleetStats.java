@@ -22,9 +22,20 @@ public final class FleetStats {
   final LongAdder watchdogResets = new LongAdder();
   final AtomicInteger connected = new AtomicInteger();
   private final Timer ackLatency;
+  private final Timer subscriberLatency;
+  /** Send times of sampled readings (1 in {@value #SAMPLE_EVERY} timestamps), until a subscriber receives them. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Long> sampledSends = new java.util.concurrent.ConcurrentHashMap<>();
+  static final int SAMPLE_EVERY = 64;
+  private static final int MAX_SAMPLES_WAITING = 200_000;
+  volatile boolean sampling;
   private final long startNanos = System.nanoTime();
 
   public FleetStats() {
+    subscriberLatency = Timer.builder("sim.subscriber.latency")
+        .publishPercentiles(0.5, 0.99, 0.999)
+        .distributionStatisticExpiry(Duration.ofDays(1))
+        .distributionStatisticBufferLength(1)
+        .register(new SimpleMeterRegistry());
     ackLatency = Timer.builder("sim.ack.latency")
         .publishPercentiles(0.5, 0.99, 0.999)
         .distributionStatisticExpiry(Duration.ofDays(1)) // percentiles over the whole run
@@ -34,6 +45,23 @@ public final class FleetStats {
 
   void ackLatency(long nanos) {
     ackLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A device sent a packet: remember when, for 1 in {@value #SAMPLE_EVERY} timestamps, if subscribers measure. */
+  void sent(String device, long ts, long nanos) {
+    if (sampling && ts % SAMPLE_EVERY == 0 && sampledSends.size() < MAX_SAMPLES_WAITING) {
+      sampledSends.put(device + '/' + ts, nanos);
+    }
+  }
+
+  /** A subscriber received a reading: device send to subscriber receipt, for the sampled ones. */
+  void receivedBySubscriber(String device, long ts, long nanos) {
+    if (ts % SAMPLE_EVERY == 0) {
+      Long sentNanos = sampledSends.remove(device + '/' + ts);
+      if (sentNanos != null) {
+        subscriberLatency.record(nanos - sentNanos, TimeUnit.NANOSECONDS);
+      }
+    }
   }
 
   /** Readings generated and neither acknowledged nor lost: still in the outboxes. */
@@ -58,7 +86,11 @@ public final class FleetStats {
   }
 
   private double percentileMillis(double percentile) {
-    for (ValueAtPercentile value : ackLatency.takeSnapshot().percentileValues()) {
+    return percentileMillis(ackLatency, percentile);
+  }
+
+  private static double percentileMillis(Timer timer, double percentile) {
+    for (ValueAtPercentile value : timer.takeSnapshot().percentileValues()) {
       if (value.percentile() == percentile) {
         return value.value(TimeUnit.MILLISECONDS);
       }
@@ -94,6 +126,11 @@ public final class FleetStats {
             .put("p50", round(percentileMillis(0.5)))
             .put("p99", round(percentileMillis(0.99)))
             .put("p999", round(percentileMillis(0.999))))
+        .put("subscriberLatencyMs", subscriberLatency.count() == 0 ? null : new JsonObject()
+            .put("samples", subscriberLatency.count())
+            .put("p50", round(percentileMillis(subscriberLatency, 0.5)))
+            .put("p99", round(percentileMillis(subscriberLatency, 0.99)))
+            .put("p999", round(percentileMillis(subscriberLatency, 0.999))))
         .put("ok", missing == 0);
   }
 

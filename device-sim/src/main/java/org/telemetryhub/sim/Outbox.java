@@ -39,6 +39,7 @@ public final class Outbox {
   private final ArrayDeque<Entry> sent = new ArrayDeque<>();
   private final ArrayDeque<Entry> unsent = new ArrayDeque<>();
   private long nextPosition;
+  private long ackedPosition;
   private long lost;
 
   public Outbox(int capacity) {
@@ -67,9 +68,12 @@ public final class Outbox {
     return !unsent.isEmpty();
   }
 
-  /** Readings sent on this connection and not yet acknowledged. */
+  /**
+   * Packets sent on this connection and not yet acknowledged, counted by position: a sent
+   * reading that the bound dropped is still on its way to the hub and still takes window room.
+   */
   public int inFlight() {
-    return sent.size();
+    return (int) (nextPosition - ackedPosition);
   }
 
   public long lost() {
@@ -82,9 +86,15 @@ public final class Outbox {
    * @return the number of packets written to {@code frame}
    */
   public int nextFrame(Buffer frame, int maxPackets, long nowNanos) {
+    return nextFrame(frame, maxPackets, nowNanos, ts -> { });
+  }
+
+  /** As {@link #nextFrame(Buffer, int, long)}, telling {@code sentTs} the timestamp of each packet it takes. */
+  public int nextFrame(Buffer frame, int maxPackets, long nowNanos, LongConsumer sentTs) {
     int packets = 0;
     while (packets < maxPackets && !unsent.isEmpty()) {
       Entry entry = unsent.pollFirst();
+      sentTs.accept(entry.ts);
       entry.position = nextPosition++;
       entry.sentNanos = nowNanos;
       PacketCodec.encode(entry.temperature, entry.ts, entry.humidity, entry.pressure, frame);
@@ -101,6 +111,7 @@ public final class Outbox {
    * @return how many readings the ack removed
    */
   public int ack(long ackedCount, LongConsumer sentAt) {
+    ackedPosition = Math.max(ackedPosition, Math.min(ackedCount, nextPosition));
     int removed = 0;
     while (!sent.isEmpty() && sent.peekFirst().position < ackedCount) {
       sentAt.accept(sent.pollFirst().sentNanos);
@@ -119,5 +130,6 @@ public final class Outbox {
     }
     sent.clear();
     nextPosition = 0;
+    ackedPosition = 0;
   }
 }

@@ -25,6 +25,7 @@ import org.telemetryhub.hub.protocol.PacketCodec;
 final class SimDevice {
 
   private static final long CLOSE_TIMEOUT_MILLIS = 2_000;
+  private static final long LOAD_TICK_MILLIS = 10;
   private static final long LOAD_START_AGE_SECONDS = Duration.ofDays(20).toSeconds();
 
   private final String id;
@@ -46,6 +47,7 @@ final class SimDevice {
   private long lastPingNanos;
   private long lastTs;
   private long generateTimer = -1;
+  private double loadBudget;
   private long watchdogTimer = -1;
 
   SimDevice(String id, int index, Context context, FleetSettings settings, FleetStats stats, WebSocketClient client,
@@ -86,6 +88,15 @@ final class SimDevice {
     if (!settings.load) {
       generateTimer = context.owner().setPeriodic(Math.max(1, Math.round(1000 / settings.rate)), ignored -> {
         generate();
+        flush();
+      });
+    } else if (settings.loadRate > 0) {
+      // A steady load: every 10 ms, the readings due at --load-rate per second.
+      generateTimer = context.owner().setPeriodic(LOAD_TICK_MILLIS, ignored -> {
+        loadBudget += settings.loadRate * LOAD_TICK_MILLIS / 1000.0;
+        for (; loadBudget >= 1; loadBudget--) {
+          generate();
+        }
         flush();
       });
     }
@@ -162,7 +173,7 @@ final class SimDevice {
       return;
     }
     while (true) {
-      if (settings.load) {
+      if (settings.load && settings.loadRate == 0) {
         while (generating && outbox.size() < settings.window) {
           generate();
         }
@@ -176,7 +187,8 @@ final class SimDevice {
         return;
       }
       Buffer frame = Buffer.buffer(Math.min(settings.batch, room) * PacketCodec.PACKET_SIZE);
-      int packets = outbox.nextFrame(frame, Math.min(settings.batch, room), System.nanoTime());
+      long now = System.nanoTime();
+      int packets = outbox.nextFrame(frame, Math.min(settings.batch, room), now, ts -> stats.sent(id, ts, now));
       socket.writeBinaryMessage(frame);
       stats.sent.add(packets);
     }

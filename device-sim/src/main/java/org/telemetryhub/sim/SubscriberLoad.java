@@ -21,12 +21,14 @@ final class SubscriberLoad {
   private WebSocketClient client;
 
   /** Opens {@code count} subscriber connections (on the given contexts, in turn) to {@code filter}. */
-  static SubscriberLoad start(Vertx vertx, List<Context> contexts, FleetSettings settings, String token) {
+  static SubscriberLoad start(Vertx vertx, List<Context> contexts, FleetSettings settings, String token, FleetStats stats) {
     SubscriberLoad load = new SubscriberLoad();
+    stats.sampling = true;
     WebSocketClient client = load.client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxConnections(settings.subscribers + 1).setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
     boolean tls = "wss".equals(settings.url.getScheme());
     for (int i = 0; i < settings.subscribers; i++) {
+      boolean measures = i == 0; // the first subscriber measures device send to receipt
       WebSocketConnectOptions options = new WebSocketConnectOptions()
           .setHost(settings.url.getHost())
           .setPort(settings.url.getPort() > 0 ? settings.url.getPort() : tls ? 443 : 80)
@@ -40,8 +42,11 @@ final class SubscriberLoad {
           load.sockets.add(ws);
         }
         ws.textMessageHandler(message -> {
-          if (message.startsWith("{\"channel\":\"readings/")) {
+          if (message.startsWith(READINGS_PREFIX)) {
             load.received.increment();
+            if (measures) {
+              measure(message, stats);
+            }
           }
         });
         ws.writeTextMessage(new JsonObject().put("action", "subscribe")
@@ -49,6 +54,20 @@ final class SubscriberLoad {
       }).onFailure(e -> System.err.println("device-sim: subscriber could not connect: " + e.getMessage())));
     }
     return load;
+  }
+
+  private static final String READINGS_PREFIX = "{\"channel\":\"readings/";
+
+  /** Reads device and ts from {"channel":"readings/DEVICE","payload":{..."ts":TS,...}} without a JSON parse. */
+  private static void measure(String message, FleetStats stats) {
+    long now = System.nanoTime();
+    int deviceEnd = message.indexOf('"', READINGS_PREFIX.length());
+    int tsStart = message.indexOf("\"ts\":", deviceEnd) + 5;
+    int tsEnd = message.indexOf(',', tsStart);
+    if (deviceEnd > 0 && tsStart > 4 && tsEnd > tsStart) {
+      stats.receivedBySubscriber(message.substring(READINGS_PREFIX.length(), deviceEnd),
+          Long.parseLong(message, tsStart, tsEnd, 10), now);
+    }
   }
 
   long received() {

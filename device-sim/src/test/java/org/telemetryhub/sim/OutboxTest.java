@@ -73,7 +73,9 @@ class OutboxTest {
     assertTrue(outbox.size() <= 5);
     assertEquals(2, outbox.lost());
 
+    assertEquals(2, outbox.inFlight(), "dropped readings already sent still take window room until acked");
     assertEquals(0, outbox.ack(2, sentAt -> { }), "the dropped in-flight readings are gone already");
+    assertEquals(0, outbox.inFlight());
     outbox.newConnection();
     assertEquals(List.of(3L, 4L, 5L, 6L, 7L), sendFrame(outbox, 10));
   }

@@ -39,7 +39,8 @@ public interface HubMetrics {
 
   void subscriberConnectionClosed();
 
-  void subscriberMessageDelivered();
+  /** A published message was written to a subscriber's socket, {@code nanos} after the hub published it. */
+  void subscriberMessageDelivered(long nanos);
 
   void subscriberMessagesLost(SlowPolicy policy, long count);
 
@@ -61,7 +62,7 @@ public interface HubMetrics {
     @Override public void heartbeatTimeout() { }
     @Override public void subscriberConnectionOpened() { }
     @Override public void subscriberConnectionClosed() { }
-    @Override public void subscriberMessageDelivered() { }
+    @Override public void subscriberMessageDelivered(long nanos) { }
     @Override public void subscriberMessagesLost(SlowPolicy policy, long count) { }
     @Override public void registerDeviceStates(ToIntFunction<DeviceState> devicesInState) { }
     @Override public void registerStoreQueue(IntSupplier queuedReadings) { }

@@ -37,6 +37,7 @@ public final class MicrometerHubMetrics implements HubMetrics {
   public static final String SUBSCRIBERS_ACTIVE = "hub.subscriber.connections.active";
   public static final String SUBSCRIBER_DELIVERED = "hub.subscriber.messages.delivered";
   public static final String SUBSCRIBER_LOST = "hub.subscriber.messages.lost";
+  public static final String SUBSCRIBER_LATENCY = "hub.subscriber.delivery.latency";
 
   private final MeterRegistry registry;
   private final AtomicInteger activeConnections = new AtomicInteger();
@@ -53,6 +54,7 @@ public final class MicrometerHubMetrics implements HubMetrics {
   private final Counter heartbeatTimeouts;
   private final AtomicInteger activeSubscribers = new AtomicInteger();
   private final Counter subscriberDelivered;
+  private final Timer subscriberLatency;
   private final Map<SlowPolicy, Counter> subscriberLost = new EnumMap<>(SlowPolicy.class);
 
   public MicrometerHubMetrics(MeterRegistry registry) {
@@ -92,6 +94,9 @@ public final class MicrometerHubMetrics implements HubMetrics {
         .description("Open subscriber WebSocket connections").register(registry);
     subscriberDelivered = Counter.builder(SUBSCRIBER_DELIVERED)
         .description("Messages written to subscriber sockets").register(registry);
+    subscriberLatency = Timer.builder(SUBSCRIBER_LATENCY)
+        .description("Time from a reading's arrival (its publication) to its write into a subscriber's socket")
+        .publishPercentileHistogram().register(registry);
     for (SlowPolicy policy : SlowPolicy.values()) {
       subscriberLost.put(policy, Counter.builder(SUBSCRIBER_LOST).tag("policy", policy.wireName())
           .description("Messages a slow subscriber lost, by its policy").register(registry));
@@ -106,8 +111,9 @@ public final class MicrometerHubMetrics implements HubMetrics {
     activeSubscribers.decrementAndGet();
   }
 
-  @Override public void subscriberMessageDelivered() {
+  @Override public void subscriberMessageDelivered(long nanos) {
     subscriberDelivered.increment();
+    subscriberLatency.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   @Override public void subscriberMessagesLost(SlowPolicy policy, long count) {

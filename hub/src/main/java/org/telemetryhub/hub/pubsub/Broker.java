@@ -49,14 +49,15 @@ public final class Broker {
   }
 
   private static void deliver(List<SubscriberConnection> recipients, String topic, byte[] message) {
+    long publishedNanos = System.nanoTime();
     if (recipients.size() == 1) {
-      recipients.get(0).offer(topic, message);
+      recipients.get(0).offer(topic, message, publishedNanos);
       return;
     }
     Set<SubscriberConnection> once = Collections.newSetFromMap(new IdentityHashMap<>(recipients.size() * 2));
     for (SubscriberConnection recipient : recipients) {
       if (once.add(recipient)) {
-        recipient.offer(topic, message);
+        recipient.offer(topic, message, publishedNanos);
       }
     }
   }

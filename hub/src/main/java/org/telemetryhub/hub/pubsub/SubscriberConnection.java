@@ -203,8 +203,8 @@ final class SubscriberConnection {
   // ---- delivery ----
 
   /** Called by publishers on any event loop. */
-  void offer(String topic, byte[] message) {
-    act(queue.offer(topic, message));
+  void offer(String topic, byte[] message, long publishedNanos) {
+    act(queue.offer(topic, message, publishedNanos));
   }
 
   private void act(SubscriberQueue.Outcome outcome) {
@@ -219,11 +219,13 @@ final class SubscriberConnection {
     if (ws.isClosed()) {
       return;
     }
-    byte[] next = null;
+    SubscriberQueue.Pending next = null;
     while (!ws.writeQueueFull() && (next = queue.poll()) != null) {
-      ws.writeFrame(SharedTextFrame.of(next));
-      delivered++;
-      channel.metrics.subscriberMessageDelivered();
+      ws.writeFrame(SharedTextFrame.of(next.message()));
+      if (next.publishedNanos() != 0) {
+        delivered++;
+        channel.metrics.subscriberMessageDelivered(System.nanoTime() - next.publishedNanos());
+      }
     }
     if (next != null) {
       ws.drainHandler(ignored -> flush()); // the socket is full; the queue keeps the rest, under its policy

@@ -13,8 +13,11 @@ import java.util.Map;
  */
 final class SubscriberQueue {
 
-  /** One pending message: its topic (for conflation) and its bytes, shared with every other recipient. */
-  record Pending(String topic, byte[] message) {
+  /**
+   * One pending message: its topic (for conflation; null for a reply), its bytes (shared with
+   * every other recipient) and when it was published (System.nanoTime(); 0 for a reply).
+   */
+  record Pending(String topic, byte[] message, long publishedNanos) {
   }
 
   /** What the publisher must do after an offer. */
@@ -27,7 +30,7 @@ final class SubscriberQueue {
   static final int CONTROL_CAPACITY = 100_000;
 
   private final int capacity;
-  private final ArrayDeque<byte[]> control = new ArrayDeque<>();
+  private final ArrayDeque<Pending> control = new ArrayDeque<>();
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final Map<String, Integer> pendingPerTopic = new HashMap<>();
   private SlowPolicy policy = SlowPolicy.CONFLATE;
@@ -48,7 +51,7 @@ final class SubscriberQueue {
     return policy;
   }
 
-  synchronized Outcome offer(String topic, byte[] message) {
+  synchronized Outcome offer(String topic, byte[] message, long publishedNanos) {
     if (overflowed) {
       return Outcome.NOTHING; // a disconnect is on its way
     }
@@ -63,7 +66,7 @@ final class SubscriberQueue {
         default -> throw new IllegalStateException(policy.name());
       }
     }
-    pending.addLast(new Pending(topic, message));
+    pending.addLast(new Pending(topic, message, publishedNanos));
     pendingPerTopic.merge(topic, 1, Integer::sum);
     if (flushScheduled) {
       return Outcome.NOTHING;
@@ -78,7 +81,9 @@ final class SubscriberQueue {
       overflowed = true;
       return Outcome.DISCONNECT;
     }
-    control.addAll(replies);
+    for (byte[] reply : replies) {
+      control.addLast(new Pending(null, reply, 0));
+    }
     if (flushScheduled) {
       return Outcome.NOTHING;
     }
@@ -107,8 +112,8 @@ final class SubscriberQueue {
   }
 
   /** Takes the next message to write (replies first), or null (and the next offer schedules a flush again). */
-  synchronized byte[] poll() {
-    byte[] reply = control.pollFirst();
+  synchronized Pending poll() {
+    Pending reply = control.pollFirst();
     if (reply != null) {
       return reply;
     }
@@ -118,7 +123,7 @@ final class SubscriberQueue {
       return null;
     }
     pendingPerTopic.merge(next.topic(), -1, Integer::sum);
-    return next.message();
+    return next;
   }
 
   /** Messages lost since the last call; 0 if none. */

@@ -48,7 +48,7 @@ public final class FleetStats {
   }
 
   /** A device sent a packet: remember when, for 1 in {@value #SAMPLE_EVERY} timestamps, if subscribers measure. */
-  void sent(String device, long ts, long nanos) {
+  void sampleSend(String device, long ts, long nanos) {
     if (sampling && ts % SAMPLE_EVERY == 0 && sampledSends.size() < MAX_SAMPLES_WAITING) {
       sampledSends.put(device + '/' + ts, nanos);
     }

@@ -188,7 +188,7 @@ final class SimDevice {
       }
       Buffer frame = Buffer.buffer(Math.min(settings.batch, room) * PacketCodec.PACKET_SIZE);
       long now = System.nanoTime();
-      int packets = outbox.nextFrame(frame, Math.min(settings.batch, room), now, ts -> stats.sent(id, ts, now));
+      int packets = outbox.nextFrame(frame, Math.min(settings.batch, room), now, ts -> stats.sampleSend(id, ts, now));
       socket.writeBinaryMessage(frame);
       stats.sent.add(packets);
     }

@@ -108,6 +108,7 @@ class SubscriberIT {
     dev1.sendPackets(20f, now - 1, 40f, 1000f, 21.5f, now, 40.5f, 1001f);
     dev1.awaitAck(2, WAIT);
     DeviceClient.open(devices, hub.port(), "dev-2"); // online, no reading yet
+    hub.api().awaitOnline("dev-2");
 
     SubscriberClient late = SubscriberClient.open(subscribers, hub.port(), "#");
     late.send(new JsonObject().put("action", "subscribe").put("channels", new JsonArray().add("readings/+").add("status/+"))

@@ -54,6 +54,19 @@ public final class HubApi {
     return response.json().getJsonArray("readings");
   }
 
+  /**
+   * Waits until the hub lists the device as online. A client sees its upgrade complete a moment
+   * before the hub has registered the connection, so a test that asks the API right after
+   * connecting waits for it here.
+   */
+  public JsonObject awaitOnline(String device) {
+    Poll.until(device + " online in the API", Duration.ofSeconds(10), () -> {
+      Response response = get("/api/devices/" + device);
+      return response.status() == 200 && "online".equals(response.json().getString("state"));
+    });
+    return device(device);
+  }
+
   public JsonObject device(String device) {
     Response response = get("/api/devices/" + device);
     if (response.status() != 200) {

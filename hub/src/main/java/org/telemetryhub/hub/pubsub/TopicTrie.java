@@ -51,23 +51,33 @@ final class TopicTrie<S> {
     return node.isEmpty();
   }
 
-  /** Every subscriber with a filter matching {@code kind/device}; one with several matching filters appears once per filter. */
+  /**
+   * Every subscriber with a filter matching {@code kind/device}; one with several matching filters
+   * appears once per filter. Called for every reading: with nobody subscribed it allocates nothing.
+   */
   List<S> match(String kind, String device) {
-    List<S> matches = new ArrayList<>(0);
-    collect(root.children.get(TopicFilter.REST), matches);
-    for (Node<S> first : new Node[] {root.children.get(kind), root.children.get(TopicFilter.ONE_LEVEL)}) {
-      if (first != null) {
-        collect(first.children.get(TopicFilter.REST), matches);
-        collect(first.children.get(TopicFilter.ONE_LEVEL), matches);
-        collect(first.children.get(device), matches);
-      }
-    }
-    return matches;
+    List<S> matches = collect(root.children.get(TopicFilter.REST), null);
+    matches = collectUnder(root.children.get(kind), device, matches);
+    matches = collectUnder(root.children.get(TopicFilter.ONE_LEVEL), device, matches);
+    return matches == null ? List.of() : matches;
   }
 
-  private static <S> void collect(Node<S> node, List<S> into) {
-    if (node != null) {
-      into.addAll(node.subscribers);
+  /** The subscribers below a first-level node whose second level matches the device. */
+  private static <S> List<S> collectUnder(Node<S> first, String device, List<S> matches) {
+    if (first == null) {
+      return matches;
     }
+    matches = collect(first.children.get(TopicFilter.REST), matches);
+    matches = collect(first.children.get(TopicFilter.ONE_LEVEL), matches);
+    return collect(first.children.get(device), matches);
+  }
+
+  private static <S> List<S> collect(Node<S> node, List<S> into) {
+    if (node == null || node.subscribers.isEmpty()) {
+      return into;
+    }
+    List<S> list = into == null ? new ArrayList<>() : into;
+    list.addAll(node.subscribers);
+    return list;
   }
 }

@@ -79,3 +79,12 @@ java -Xss256k -jar "$SIM" --url "ws://127.0.0.1:$HUB_PORT" --token-secret-file "
 stop "$HUB_PID"
 echo "   acked $(acked_per_second "$WORK/15k.json")/s, ack p50 $(json_field "$WORK/15k.json" p50) ms, p99 $(json_field "$WORK/15k.json" p99) ms, p99.9 $(json_field "$WORK/15k.json" p999) ms, missing $(json_field "$WORK/15k.json" missing)"
 echo "   subscriber received $(json_field "$WORK/15k.json" subscriberMessagesPerSecond)/s; device send to subscriber receipt p50 $(sub_latency "$WORK/15k.json" p50) ms, p99 $(sub_latency "$WORK/15k.json" p99) ms, p99.9 $(sub_latency "$WORK/15k.json" p999) ms"
+
+echo "== fan-out: 20 devices at full load, readings/# to N subscribers (policy drop-oldest)"
+for n in 1 10 100; do
+  start_hub
+  java -jar "$SIM" --url "ws://127.0.0.1:$HUB_PORT" --token-secret-file "$WORK/hub-data/token-secret" --devices 20 --load --batch 10 \
+    --window 100 --duration "${SECONDS_PER_RUN}s" --progress-every 60s --subscribers "$n" --json "$WORK/fanout-$n.json" > /dev/null 2>&1
+  stop "$HUB_PID"
+  echo "   $n subscriber(s): $(json_field "$WORK/fanout-$n.json" subscriberMessagesPerSecond) messages/s delivered in total, ingest $(acked_per_second "$WORK/fanout-$n.json")/s, device send to subscriber p99 $(sub_latency "$WORK/fanout-$n.json" p99) ms"
+done

@@ -96,7 +96,7 @@ public final class FleetSettings {
   double faultSpike;
 
   @Option(names = "--fault-out-of-range", defaultValue = "0",
-      description = "Probability per reading of humidity 150 % (rejected by the hub). Default: ${DEFAULT-VALUE}.")
+      description = "Probability per reading of humidity 150 %% (rejected by the hub). Default: ${DEFAULT-VALUE}.")
   double faultOutOfRange;
 
   @Option(names = "--fault-nan", defaultValue = "0",

@@ -29,6 +29,7 @@ final class SubscriberConnection {
   private static final long LOST_REPORT_INTERVAL_MILLIS = 1_000;
   private static final short TRY_AGAIN_LATER = 1013;
   private static final short GOING_AWAY = 1001;
+  private static final int MESSAGES_PER_TURN = 4096;
 
   private final SubscriberChannel channel;
   private final ServerWebSocket ws;
@@ -38,6 +39,7 @@ final class SubscriberConnection {
   private final String remote;
   private final long openedAtMillis = System.currentTimeMillis();
   private final SubscriberQueue queue;
+  private final FrameWriter writer;
   private final Heartbeat heartbeat;
   private final Set<TopicFilter> subscriptions = new LinkedHashSet<>();
   private final Promise<Void> closed = Promise.promise();
@@ -56,6 +58,7 @@ final class SubscriberConnection {
     this.grant = grant;
     this.remote = String.valueOf(ws.remoteAddress());
     this.queue = new SubscriberQueue(channel.limits.queueCapacity());
+    this.writer = new FrameWriter(ws);
     this.heartbeat = new Heartbeat(context.owner(), ws, channel.heartbeatInterval, channel.heartbeatTimeout,
         this::terminateForHeartbeatTimeout);
   }
@@ -215,22 +218,47 @@ final class SubscriberConnection {
     }
   }
 
+  /**
+   * Writes queued messages in bursts, one system call each, until the queue is empty or the
+   * socket is full (then the rest waits for room, under the queue's policy). At most
+   * {@link #MESSAGES_PER_TURN} per call, so one busy subscriber cannot hold its event loop.
+   */
   private void flush() {
-    if (ws.isClosed()) {
-      return;
+    if (ws.isClosed() || hubCloseReason != null) {
+      return; // nothing may follow a close frame
     }
-    SubscriberQueue.Pending next = null;
-    while (!ws.writeQueueFull() && (next = queue.poll()) != null) {
-      ws.writeFrame(SharedTextFrame.of(next.message()));
+    int written = 0;
+    boolean queueEmpty = false;
+    while (!queueEmpty && !writer.full() && written < MESSAGES_PER_TURN) {
+      int room = MESSAGES_PER_TURN - written;
+      int burst = writeBurst(room);
+      written += burst;
+      queueEmpty = burst < room && !writer.full();
+      writer.flush(); // the burst leaves; the socket may have room again
+    }
+    if (!queueEmpty) {
+      if (writer.full()) {
+        writer.whenDrained(() -> context.runOnContext(ignored -> flush()));
+      } else {
+        context.runOnContext(ignored -> flush()); // this turn's share is written: let others run first
+      }
+    }
+    reportLost();
+  }
+
+  /** Writes up to {@code max} queued messages, without flushing, until the queue is empty or the socket full. */
+  private int writeBurst(int max) {
+    int written = 0;
+    SubscriberQueue.Pending next;
+    while (written < max && !writer.full() && (next = queue.poll()) != null) {
+      writer.write(next.message());
+      written++;
       if (next.publishedNanos() != 0) {
         delivered++;
         channel.metrics.subscriberMessageDelivered(System.nanoTime() - next.publishedNanos());
       }
     }
-    if (next != null) {
-      ws.drainHandler(ignored -> flush()); // the socket is full; the queue keeps the rest, under its policy
-    }
-    reportLost();
+    return written;
   }
 
   /** Tells the subscriber, on $hub/lost, how many messages it lost since the last report: at most once a second. */

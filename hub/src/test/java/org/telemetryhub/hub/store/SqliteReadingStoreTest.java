@@ -2,9 +2,14 @@ package org.telemetryhub.hub.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -90,5 +95,58 @@ class SqliteReadingStoreTest {
       assertEquals(5000, store.query("d0", 0, 100_000, 10_000).size()
           + store.query("d1", 0, 100_000, 10_000).size() + store.query("d2", 0, 100_000, 10_000).size());
     }
+  }
+
+  /** A device first seen in a batch that fails must not keep an id that was rolled back with it. */
+  @Test
+  void aDeviceFirstSeenInAFailedBatchIsStoredWhenItsReadingsComeAgain() throws Exception {
+    try (SqliteReadingStore store = SqliteReadingStore.open(dataDir)) {
+      store.write(List.of(new Reading("old", 1, 1f, 1f, 1000f)));
+      // NaN is stored as NULL, which the schema refuses: the whole batch rolls back.
+      assertThrows(StoreException.class, () -> store.write(List.of(
+          new Reading("new", 1, 1f, 1f, 1000f), new Reading("new", 2, Float.NaN, 1f, 1000f))));
+      assertFalse(store.hasReadings("new"));
+      store.write(List.of(new Reading("new", 1, 1f, 1f, 1000f), new Reading("newer", 1, 2f, 2f, 1000f)));
+      assertEquals(List.of(new Reading("new", 1, 1f, 1f, 1000f)), store.query("new", 0, 10, 10));
+      assertEquals(List.of(new Reading("newer", 1, 2f, 2f, 1000f)), store.query("newer", 0, 10, 10));
+      assertEquals(1, store.query("old", 0, 10, 10).size());
+    }
+  }
+
+  /** A file written by a hub with schema 1 (device names in the key, no version) is migrated on open. */
+  @Test
+  void aSchemaOneFileIsMigratedWithEveryReading() throws Exception {
+    Files.createDirectories(dataDir);
+    try (Connection old = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteReadingStore.FILE_NAME));
+         Statement statement = old.createStatement()) {
+      statement.executeUpdate("""
+          CREATE TABLE readings (device TEXT NOT NULL, ts INTEGER NOT NULL, temperature REAL NOT NULL,
+            humidity REAL NOT NULL, pressure REAL NOT NULL, PRIMARY KEY (device, ts)) WITHOUT ROWID""");
+      statement.executeUpdate("CREATE INDEX readings_by_ts ON readings (ts)");
+      statement.executeUpdate("INSERT INTO readings VALUES ('a', 1, 1.5, 10.0, 1001.0), ('a', 2, 2.5, 20.0, 1002.0),"
+          + " ('b', 1, -3.0, 30.0, 1003.0)");
+    }
+    try (SqliteReadingStore store = SqliteReadingStore.open(dataDir)) {
+      assertEquals(List.of(new Reading("a", 1, 1.5f, 10f, 1001f), new Reading("a", 2, 2.5f, 20f, 1002f)),
+          store.query("a", 0, 10, 10));
+      assertEquals(List.of(new Reading("b", 1, -3f, 30f, 1003f)), store.query("b", 0, 10, 10));
+      store.write(List.of(new Reading("a", 2, 9f, 90f, 1009f), new Reading("c", 5, 5f, 50f, 1005f)));
+      assertEquals(new Reading("a", 2, 9f, 90f, 1009f), store.query("a", 2, 2, 10).get(0), "upserts onto migrated rows");
+      assertTrue(store.hasReadings("c"));
+    }
+    try (SqliteReadingStore store = SqliteReadingStore.open(dataDir)) {
+      assertEquals(2, store.query("a", 0, 10, 10).size(), "opening again changes nothing");
+    }
+  }
+
+  @Test
+  void aFileFromANewerHubIsRefusedWithAClearMessage() throws Exception {
+    Files.createDirectories(dataDir);
+    try (Connection newer = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteReadingStore.FILE_NAME));
+         Statement statement = newer.createStatement()) {
+      statement.executeUpdate("PRAGMA user_version = 99");
+    }
+    StoreException refused = assertThrows(StoreException.class, () -> SqliteReadingStore.open(dataDir));
+    assertTrue(refused.getMessage().contains("schema version 99"), refused.getMessage());
   }
 }

@@ -52,6 +52,7 @@ public final class Fleet {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
     Fleet fleet = new Fleet(settings, vertx, progress);
     TokenSource tokenSource = tokens.apply(vertx);
+    fleet.stats.measureAfter(settings.measureAfter);
     int loops = Runtime.getRuntime().availableProcessors();
     List<Context> contexts = new ArrayList<>();
     for (int i = 0; i < loops; i++) {
@@ -70,7 +71,9 @@ public final class Fleet {
           tokenSource.tokenFor(id), listener);
       fleet.devices.add(device);
       long delay = settings.devices == 1 ? 0 : rampMillis * i / settings.devices;
-      context.runOnContext(ignored -> device.start(delay));
+      // Devices read their sensors spread over the period, not all in the same millisecond.
+      double phase = (double) i / settings.devices;
+      context.runOnContext(ignored -> device.start(delay, phase));
     }
     fleet.chaos.start(settings);
     if (progress != null) {

@@ -81,6 +81,11 @@ public final class FleetSettings {
       description = "First connections are spread over this long. Default: ${DEFAULT-VALUE}.")
   Duration rampUp;
 
+  @Option(names = "--measure-after", defaultValue = "0s", converter = DurationConverter.class,
+      description = "Latency percentiles count only readings sent this long after the start (leave out the ramp-up)."
+          + " Default: ${DEFAULT-VALUE}.")
+  Duration measureAfter;
+
   @Option(names = "--progress-every", defaultValue = "5s", converter = DurationConverter.class,
       description = "Progress line interval. Default: ${DEFAULT-VALUE}.")
   Duration progressEvery;

@@ -29,34 +29,57 @@ public final class FleetStats {
   private static final int MAX_SAMPLES_WAITING = 200_000;
   volatile boolean sampling;
   private final long startNanos = System.nanoTime();
+  private volatile long measureFromNanos = startNanos;
 
   public FleetStats() {
     subscriberLatency = Timer.builder("sim.subscriber.latency")
         .publishPercentiles(0.5, 0.99, 0.999)
+        .percentilePrecision(2) // two significant digits: the default (one) is too coarse to compare p99s
         .distributionStatisticExpiry(Duration.ofDays(1))
         .distributionStatisticBufferLength(1)
         .register(new SimpleMeterRegistry());
     ackLatency = Timer.builder("sim.ack.latency")
         .publishPercentiles(0.5, 0.99, 0.999)
+        .percentilePrecision(2)
         .distributionStatisticExpiry(Duration.ofDays(1)) // percentiles over the whole run
         .distributionStatisticBufferLength(1)
         .register(new SimpleMeterRegistry());
   }
 
-  void ackLatency(long nanos) {
-    ackLatency.record(nanos, TimeUnit.NANOSECONDS);
+  /** Latencies count only for readings sent from {@code warmUp} after the start on (the steady state). */
+  void measureAfter(Duration warmUp) {
+    measureFromNanos = startNanos + warmUp.toNanos();
   }
 
-  /** A device sent a packet: remember when, for 1 in {@value #SAMPLE_EVERY} timestamps, if subscribers measure. */
+  void ackLatency(long sentNanos, long ackedNanos) {
+    if (sentNanos - measureFromNanos >= 0) {
+      ackLatency.record(ackedNanos - sentNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** A device sent a packet: remember when, for 1 in {@value #SAMPLE_EVERY} readings, if subscribers measure. */
   void sampleSend(String device, long ts, long nanos) {
-    if (sampling && ts % SAMPLE_EVERY == 0 && sampledSends.size() < MAX_SAMPLES_WAITING) {
+    if (sampling && sampled(device, ts) && nanos - measureFromNanos >= 0 && sampledSends.size() < MAX_SAMPLES_WAITING) {
       sampledSends.put(device + '/' + ts, nanos);
     }
   }
 
+  /**
+   * Whether (device, ts) is one of the sampled readings: spread over devices and over time (with
+   * whole-second timestamps, sampling by ts alone would pick every device in the same second).
+   */
+  private static boolean sampled(String device, long ts) {
+    return Math.floorMod(device.hashCode() + ts, SAMPLE_EVERY) == 0;
+  }
+
+  /** Sampled sends no subscriber has received yet. */
+  int sampledSendsWaiting() {
+    return sampledSends.size();
+  }
+
   /** A subscriber received a reading: device send to subscriber receipt, for the sampled ones. */
   void receivedBySubscriber(String device, long ts, long nanos) {
-    if (ts % SAMPLE_EVERY == 0) {
+    if (sampled(device, ts)) {
       Long sentNanos = sampledSends.remove(device + '/' + ts);
       if (sentNanos != null) {
         subscriberLatency.record(nanos - sentNanos, TimeUnit.NANOSECONDS);
@@ -122,7 +145,9 @@ public final class FleetStats {
         .put("watchdogResets", watchdogResets.sum())
         .put("malformedFramesSent", malformedSent.sum())
         .put("ackedPerSecond", Math.round(acked.sum() / Math.max(seconds, 0.001)))
+        .put("latencyMeasuredAfterSeconds", (measureFromNanos - startNanos) / 1e9)
         .put("ackLatencyMs", new JsonObject()
+            .put("samples", ackLatency.count())
             .put("p50", round(percentileMillis(0.5)))
             .put("p99", round(percentileMillis(0.99)))
             .put("p999", round(percentileMillis(0.999))))

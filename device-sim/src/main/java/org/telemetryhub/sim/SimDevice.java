@@ -82,11 +82,15 @@ final class SimDevice {
     return context;
   }
 
-  /** Starts after {@code delayMillis} (the ramp-up); call on the device's context. */
-  void start(long delayMillis) {
+  /**
+   * Connects after {@code delayMillis} (the ramp-up) and generates from {@code phase} (a fraction
+   * of the period, 0 to 1) on; call on the device's context.
+   */
+  void start(long delayMillis, double phase) {
     context.owner().setTimer(Math.max(1, delayMillis), ignored -> connect());
     if (!settings.load) {
-      generateTimer = context.owner().setPeriodic(Math.max(1, Math.round(1000 / settings.rate)), ignored -> {
+      long period = Math.max(1, Math.round(1000 / settings.rate));
+      generateTimer = context.owner().setPeriodic(1 + Math.round(period * phase), period, ignored -> {
         generate();
         flush();
       });
@@ -159,7 +163,7 @@ final class SimDevice {
 
   private void onAck(long ackedCount) {
     long now = System.nanoTime();
-    int removed = outbox.ack(ackedCount, sentNanos -> stats.ackLatency(now - sentNanos));
+    int removed = outbox.ack(ackedCount, sentNanos -> stats.ackLatency(sentNanos, now));
     stats.acked.add(removed);
     if (settings.load) {
       flush();

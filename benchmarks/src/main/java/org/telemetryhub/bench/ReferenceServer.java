@@ -50,7 +50,7 @@ public final class ReferenceServer extends VerticleBase {
   public static void main(String[] args) {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 18200;
     int loops = Runtime.getRuntime().availableProcessors();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true)); // as the hub
     vertx.deployVerticle(() -> new ReferenceServer(port), new DeploymentOptions().setInstances(loops))
         .onSuccess(id -> System.out.println("reference server ready (" + loops + " event loops)"))
         .onFailure(e -> {

@@ -49,7 +49,8 @@ public final class Fleet {
    */
   public static Fleet start(FleetSettings settings, Function<Vertx, TokenSource> tokens, ReadingListener listener,
                             PrintStream progress) {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
+        .setPreferNativeTransport(true));
     Fleet fleet = new Fleet(settings, vertx, progress);
     TokenSource tokenSource = tokens.apply(vertx);
     fleet.stats.measureAfter(settings.measureAfter);

@@ -90,6 +90,7 @@ public final class Hub {
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions()
             .setEventLoopPoolSize(settings.eventLoops())
+            .setPreferNativeTransport(true)
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(meters))
         .build();
@@ -145,8 +146,8 @@ public final class Hub {
       writer.start();
       hub.listen(routes);
       retention.start(settings.retentionCheckInterval());
-      LOG.info("hub listening on port {} ({} event loops, store {}, auth {})", hub.port, settings.eventLoops(),
-          store.describe(), settings.authEnabled() ? "on" : "OFF");
+      LOG.info("hub listening on port {} ({} event loops, {} transport, store {}, auth {})", hub.port, settings.eventLoops(),
+          vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO", store.describe(), settings.authEnabled() ? "on" : "OFF");
       return hub;
     } catch (Exception e) {
       if (store != null) {

@@ -45,6 +45,13 @@ load() { # url, batch, json, extra args...
   java -jar "$SIM" --url "$url" --devices 100 --load --batch "$batch" --window "$window" --outbox $((window > 10000 ? window : 10000)) \
     --duration "${SECONDS_PER_RUN}s" --progress-every 60s --json "$json" "$@" > /dev/null 2>&1
 }
+# p50 / p99 / p99.9 of a Prometheus histogram in a /metrics dump: the upper bound of the bucket each falls in, in ms.
+hub_percentiles() {
+  grep "^$2_bucket" "$1" | sed 's/.*le="\([^"]*\)"} \(.*\)/\1 \2/' | awk '
+    { le[NR] = $1; count[NR] = $2 } END { total = count[NR]; split("0.5 0.99 0.999", q, " ")
+      for (i = 1; i <= 3; i++) for (b = 1; b <= NR; b++) if (count[b] >= q[i] * total) { out = out sprintf("%s%.1f", i > 1 ? " / " : "", le[b] * 1000); break }
+      print out " ms" }'
+}
 # Resident set and live heap (after a full GC) of a JVM, in KiB.
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 live_heap_kib() { jcmd "$1" GC.run > /dev/null; jcmd "$1" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc '0-9'; }
@@ -53,11 +60,11 @@ echo "== machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(jav
 for batch in 1 16; do
   start_reference; load "ws://127.0.0.1:$REF_PORT" "$batch" "$WORK/ref-$batch.json" --no-auth; stop "$REF_PID"
   start_hub; load "ws://127.0.0.1:$HUB_PORT" "$batch" "$WORK/hub-$batch.json" --token-secret-file "$WORK/hub-data/token-secret" --subscribers 1; stop "$HUB_PID"
-  REF=$(acked_per_second "$WORK/ref-$batch.json"); HUBR=$(acked_per_second "$WORK/hub-$batch.json")
+  REF=$(acked_per_second "$WORK/ref-$batch.json"); HUBR=$(acked_per_second "$WORK/hub-$batch.json"); [ "$batch" = 1 ] && HUB1=$HUBR
   echo "== $batch packet(s) per frame, 100 devices: reference $REF/s, hub $HUBR/s (ack p99 $(json_field "$WORK/hub-$batch.json" p99) ms, subscriber got $(json_field "$WORK/hub-$batch.json" subscriberMessagesPerSecond)/s), hub/reference $(awk "BEGIN {printf \"%.2f\", $HUBR / $REF}")"
 done
 RAW=$(java -cp "$BENCH" org.telemetryhub.bench.RawStoreBenchmark "$SECONDS_PER_RUN" 2000 100 | grep -o '= [0-9]*' | tr -dc '0-9')
-echo "== raw store (batch 2000): $RAW/s; hub at 16 per frame / min(reference, raw store): $(awk "BEGIN {m = $REF < $RAW ? $REF : $RAW; printf \"%.2f\", $HUBR / m}")"
+echo "== raw store (batch 2000): $RAW/s; hub at 16 per frame / min(reference, raw store): $(awk "BEGIN {m = $REF < $RAW ? $REF : $RAW; printf \"%.2f\", $HUBR / m}"); hub at 1 per frame / raw store: $(awk "BEGIN {printf \"%.2f\", $HUB1 / $RAW}")"
 
 echo "== 15,000 idle device connections: memory per connection (live heap after a full GC, and RSS)"
 for server in reference hub; do
@@ -72,13 +79,24 @@ for server in reference hub; do
   kill "$SIM_PID" 2>/dev/null || true; wait "$SIM_PID" 2>/dev/null || true; stop "$PID"
 done
 
-echo "== 15,000 devices at 1 reading/s on the hub, with one subscriber to readings/#"
+# 15,000 devices at 1 reading/s, each reading at its own phase of the second. Latency counts from
+# 25 s on: after the 15 s ramp-up's connection storm (1,000 new connections a second) has settled.
+# The reference sends no pings, so the simulator's watchdog is set past the run for it.
+echo "== 15,000 devices at 1 reading/s (latency from 25 s on, after the ramp-up)"
+FIFTEEN_K=(--devices 15000 --rate 1 --ramp-up 15s --duration 60s --measure-after 25s --progress-every 60s)
+start_reference
+java -Xss256k -jar "$SIM" --url "ws://127.0.0.1:$REF_PORT" --no-auth "${FIFTEEN_K[@]}" --watchdog 10m \
+  --json "$WORK/15k-ref.json" > /dev/null 2>&1
+stop "$REF_PID"
+echo "   reference: acked $(acked_per_second "$WORK/15k-ref.json")/s, ack p50 $(json_field "$WORK/15k-ref.json" p50) ms, p99 $(json_field "$WORK/15k-ref.json" p99) ms, p99.9 $(json_field "$WORK/15k-ref.json" p999) ms"
 start_hub
-java -Xss256k -jar "$SIM" --url "ws://127.0.0.1:$HUB_PORT" --token-secret-file "$WORK/hub-data/token-secret" --devices 15000 --rate 1 \
-  --ramp-up 15s --duration 60s --progress-every 60s --subscribers 1 --json "$WORK/15k.json" > /dev/null 2>&1
+java -Xss256k -jar "$SIM" --url "ws://127.0.0.1:$HUB_PORT" --token-secret-file "$WORK/hub-data/token-secret" "${FIFTEEN_K[@]}" \
+  --subscribers 1 --json "$WORK/15k.json" > /dev/null 2>&1
+curl -s "http://127.0.0.1:$HUB_PORT/metrics" > "$WORK/15k-metrics.txt"
 stop "$HUB_PID"
-echo "   acked $(acked_per_second "$WORK/15k.json")/s, ack p50 $(json_field "$WORK/15k.json" p50) ms, p99 $(json_field "$WORK/15k.json" p99) ms, p99.9 $(json_field "$WORK/15k.json" p999) ms, missing $(json_field "$WORK/15k.json" missing)"
-echo "   subscriber received $(json_field "$WORK/15k.json" subscriberMessagesPerSecond)/s; device send to subscriber receipt p50 $(sub_latency "$WORK/15k.json" p50) ms, p99 $(sub_latency "$WORK/15k.json" p99) ms, p99.9 $(sub_latency "$WORK/15k.json" p999) ms"
+echo "   hub: acked $(acked_per_second "$WORK/15k.json")/s, ack p50 $(json_field "$WORK/15k.json" p50) ms, p99 $(json_field "$WORK/15k.json" p99) ms, p99.9 $(json_field "$WORK/15k.json" p999) ms, missing $(json_field "$WORK/15k.json" missing)"
+echo "   hub: subscriber received $(json_field "$WORK/15k.json" subscriberMessagesPerSecond)/s; device send to subscriber receipt p50 $(sub_latency "$WORK/15k.json" p50) ms, p99 $(sub_latency "$WORK/15k.json" p99) ms, p99.9 $(sub_latency "$WORK/15k.json" p999) ms"
+echo "   inside the hub, whole run (upper bucket bounds): frame arrival to durable ack $(hub_percentiles "$WORK/15k-metrics.txt" hub_ack_latency_seconds); publication to subscriber socket $(hub_percentiles "$WORK/15k-metrics.txt" hub_subscriber_delivery_latency_seconds)"
 
 echo "== fan-out: 20 devices at full load, readings/# to N subscribers (policy drop-oldest)"
 for n in 1 10 100; do

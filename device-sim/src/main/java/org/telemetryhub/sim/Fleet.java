@@ -49,18 +49,18 @@ public final class Fleet {
    */
   public static Fleet start(FleetSettings settings, Function<Vertx, TokenSource> tokens, ReadingListener listener,
                             PrintStream progress) {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
+    int loops = Runtime.getRuntime().availableProcessors();
+    // Subscribers get event loops of their own: a reading's arrival is not queued behind the
+    // timers and acks of thousands of simulated devices, which would be measured as hub latency.
+    int subscriberLoops = settings.subscribers > 0 ? loops : 0;
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops + subscriberLoops)
         .setPreferNativeTransport(true));
     Fleet fleet = new Fleet(settings, vertx, progress);
     TokenSource tokenSource = tokens.apply(vertx);
     fleet.stats.measureAfter(settings.measureAfter);
-    int loops = Runtime.getRuntime().availableProcessors();
-    List<Context> contexts = new ArrayList<>();
-    for (int i = 0; i < loops; i++) {
-      contexts.add(vertx.getOrCreateContext()); // outside a Vert.x thread: a new context on the next event loop
-    }
+    List<Context> contexts = newContexts(vertx, loops);
     if (settings.subscribers > 0) {
-      fleet.subscriberLoad = SubscriberLoad.start(vertx, contexts, settings,
+      fleet.subscriberLoad = SubscriberLoad.start(vertx, newContexts(vertx, subscriberLoops), settings,
           tokenSource.subscriberToken(settings.subscribeFilter), fleet.stats);
     }
     long rampMillis = settings.rampUp.toMillis();
@@ -82,6 +82,15 @@ public final class Fleet {
           id -> progress.println(fleet.stats.progressLine(settings.devices) + fleet.fanOut()));
     }
     return fleet;
+  }
+
+  /** Contexts on the next {@code count} event loops (outside a Vert.x thread, each new context takes the next loop). */
+  private static List<Context> newContexts(Vertx vertx, int count) {
+    List<Context> contexts = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      contexts.add(vertx.getOrCreateContext());
+    }
+    return contexts;
   }
 
   public FleetStats stats() {

@@ -2,10 +2,12 @@ package org.telemetryhub.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.telemetryhub.hub.protocol.Reading;
+import org.telemetryhub.hub.store.StoreException;
 import org.telemetryhub.hub.store.sqlite.SqliteReadingStore;
 
 /**
@@ -23,11 +25,20 @@ public final class RawStoreBenchmark {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     int batchSize = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     int devices = args.length > 2 ? Integer.parseInt(args[2]) : 100;
-    Path dir = Files.createTempDirectory("raw-store");
+    long written = run(Files.createTempDirectory("raw-store"), Duration.ofSeconds(seconds), batchSize, devices);
+    System.out.printf("raw store: %d readings in %d s = %.0f readings/s (batch %d)%n", written, seconds,
+        written / (double) seconds, batchSize);
+  }
+
+  /**
+   * Writes batches of readings from {@code devices} devices into a store in {@code dir} for about
+   * {@code duration}; returns how many readings were written.
+   */
+  static long run(Path dir, Duration duration, int batchSize, int devices) throws StoreException {
     long firstTs = Instant.now().getEpochSecond() - 20L * 86_400;
     long written = 0;
     try (SqliteReadingStore store = SqliteReadingStore.open(dir)) {
-      long end = System.nanoTime() + seconds * 1_000_000_000L;
+      long end = System.nanoTime() + duration.toNanos();
       long ts = firstTs;
       List<Reading> batch = new ArrayList<>(batchSize);
       while (System.nanoTime() < end) {
@@ -42,7 +53,6 @@ public final class RawStoreBenchmark {
         written += batchSize;
       }
     }
-    System.out.printf("raw store: %d readings in %d s = %.0f readings/s (batch %d)%n", written, seconds,
-        written / (double) seconds, batchSize);
+    return written;
   }
 }

@@ -6,6 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -20,6 +22,7 @@ public final class ReferenceServer extends VerticleBase {
 
   static final LongAdder PACKETS = new LongAdder();
   private final int port;
+  private volatile int actualPort;
 
   private ReferenceServer(int port) {
     this.port = port;
@@ -44,15 +47,28 @@ public final class ReferenceServer extends VerticleBase {
           });
         })
         .listen()
-        .onSuccess(server -> System.out.println("reference server listening on port " + server.actualPort()));
+        .onSuccess(server -> {
+          actualPort = server.actualPort();
+          System.out.println("reference server listening on port " + server.actualPort());
+        });
+  }
+
+  /** Deploys one instance per event loop, all on one port ({@code 0}: a free one); completes with that port. */
+  static Future<Integer> deploy(Vertx vertx, int port, int instances) {
+    List<ReferenceServer> servers = new CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+      ReferenceServer server = new ReferenceServer(port);
+      servers.add(server);
+      return server;
+    }, new DeploymentOptions().setInstances(instances)).map(id -> servers.get(0).actualPort);
   }
 
   public static void main(String[] args) {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 18200;
     int loops = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true)); // as the hub
-    vertx.deployVerticle(() -> new ReferenceServer(port), new DeploymentOptions().setInstances(loops))
-        .onSuccess(id -> System.out.println("reference server ready (" + loops + " event loops)"))
+    deploy(vertx, port, loops)
+        .onSuccess(actual -> System.out.println("reference server ready (" + loops + " event loops)"))
         .onFailure(e -> {
           System.err.println("reference server could not start: " + e.getMessage());
           System.exit(1);

@@ -25,7 +25,7 @@ import org.telemetryhub.hub.store.StoreException;
  * a second connection, serialised by a lock.
  *
  * <p>Rows are keyed by a small integer per device (table {@code devices}) rather than its name, and
- * the primary key is the only index: both made inserts about 1.4 times faster than schema 1 (device
+ * the primary key is the only index: both made inserts 1.2 to 1.4 times faster than schema 1 (device
  * names in the key and an index on ts), measured in docs/benchmarks.md. Retention deletes by device,
  * along the primary key. A schema-1 file is migrated when opened.
  */

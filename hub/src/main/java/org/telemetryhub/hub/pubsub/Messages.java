@@ -21,10 +21,10 @@ public final class Messages {
         .append("{\"channel\":\"").append(Topics.READINGS).append('/').append(reading.device())
         .append("\",\"payload\":{\"device\":\"").append(reading.device())
         .append("\",\"ts\":").append(reading.ts())
-        .append(",\"temperature\":").append(reading.temperature())
-        .append(",\"humidity\":").append(reading.humidity())
-        .append(",\"pressure\":").append(reading.pressure())
-        .append("}}");
+        .append(",\"temperature\":");
+    FloatText.append(json, reading.temperature()).append(",\"humidity\":");
+    FloatText.append(json, reading.humidity()).append(",\"pressure\":");
+    FloatText.append(json, reading.pressure()).append("}}");
     return json.toString().getBytes(StandardCharsets.UTF_8);
   }
 

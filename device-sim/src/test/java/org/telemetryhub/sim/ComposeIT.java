@@ -16,8 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Query;
@@ -25,6 +23,7 @@ import org.influxdb.dto.QueryResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.telemetryhub.hub.testing.HubProcess;
 import org.telemetryhub.hub.testing.InfluxServer;
 import org.telemetryhub.hub.testing.Poll;
 
@@ -66,17 +65,17 @@ class ComposeIT {
           .replace("/data", data.toString()));
       hubEnvironment.put("HUB_PORT", "0"); // the container's 8080, on a free port here
       hubEnvironment.put("HUB_HOST", "127.0.0.1");
-      List<String> hubCommand = new ArrayList<>(List.of(java(), "-jar", Path.of("..", "hub", "target", "hub.jar").toString()));
-      services.get("hub").get("command").forEach(arg -> hubCommand.add(arg.asText()));
-      Process hub = start(hubCommand, hubEnvironment, dir.resolve("hub.log"));
+      List<String> hubArgs = new ArrayList<>();
+      services.get("hub").get("command").forEach(arg -> hubArgs.add(arg.asText()));
+      HubProcess hub = HubProcess.run(Path.of("..", "hub", "target", "hub.jar"), hubEnvironment, hubArgs);
       Process sim = null;
       try {
-        int port = listeningPort(dir.resolve("hub.log"));
+        int port = hub.port();
         List<String> simCommand = new ArrayList<>(List.of(java(), "-jar", Path.of("target", "device-sim.jar").toString()));
         services.get("device-sim").get("command").forEach(arg -> simCommand.add(arg.asText()
             .replace("ws://hub:8080", "ws://127.0.0.1:" + port)
             .replace("/data", data.toString())));
-        sim = start(simCommand, Map.of(), dir.resolve("device-sim.log"));
+        sim = new ProcessBuilder(simCommand).redirectErrorStream(true).redirectOutput(dir.resolve("device-sim.log").toFile()).start();
 
         try (InfluxDB client = InfluxDBFactory.connect(influx.url())) {
           Poll.until("readings of 100 devices in InfluxDB database '" + database + "'", Duration.ofSeconds(60),
@@ -87,8 +86,8 @@ class ComposeIT {
           sim.toHandle().destroy();
           sim.waitFor(30, TimeUnit.SECONDS);
         }
-        hub.toHandle().destroy();
-        hub.waitFor(30, TimeUnit.SECONDS);
+        hub.terminate();
+        hub.awaitExit(Duration.ofSeconds(30));
       }
       assertTrue(Files.readString(dir.resolve("device-sim.log")).contains("summary:"), "the fleet stopped cleanly");
     }
@@ -100,31 +99,6 @@ class ComposeIT {
       return 0;
     }
     return result.getResults().get(0).getSeries().size();
-  }
-
-  private static Process start(List<String> command, Map<String, String> environment, Path log) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().keySet().removeIf(name -> name.startsWith("HUB_"));
-    builder.environment().putAll(environment);
-    return builder.start();
-  }
-
-  private static int listeningPort(Path log) {
-    Pattern listening = Pattern.compile("hub listening on port (\\d+)");
-    int[] port = {0};
-    Poll.until("the hub listening (log: " + log + ")", Duration.ofSeconds(30), () -> {
-      try {
-        Matcher matcher = listening.matcher(Files.readString(log));
-        if (matcher.find()) {
-          port[0] = Integer.parseInt(matcher.group(1));
-          return true;
-        }
-      } catch (java.io.IOException e) {
-        return false;
-      }
-      return false;
-    });
-    return port[0];
   }
 
   private static String java() {

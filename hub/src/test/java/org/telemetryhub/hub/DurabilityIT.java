@@ -74,7 +74,6 @@ class DurabilityIT {
       DeviceClient.Closed closed = device.awaitClose(WAIT);
       assertEquals(1001, closed.code(), "closed as 'going away'");
       acked = device.lastAck();
-      hub.awaitExit(WAIT);
       assertEquals(143, hub.awaitExit(WAIT), "the exit status of a process that stopped on SIGTERM");
       assertTrue(hub.output().contains("INFO  Hub        stopped"), hub.output());
     }

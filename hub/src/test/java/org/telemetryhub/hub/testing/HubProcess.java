@@ -49,8 +49,13 @@ public final class HubProcess implements AutoCloseable {
 
   /** Runs {@code java -jar hub.jar <args>} with the given extra environment; output and errors are merged. */
   public static HubProcess run(Map<String, String> environment, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString()));
-    command.addAll(List.of(args));
+    return run(jar(), environment, List.of(args));
+  }
+
+  /** As {@link #run(Map, String...)}, with a given jar (from another module: ../hub/target/hub.jar). */
+  public static HubProcess run(Path jar, Map<String, String> environment, List<String> args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString()));
+    command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(name -> name.startsWith("HUB_"));
     builder.environment().putAll(environment);

@@ -134,7 +134,7 @@ public final class Hub {
             broker.publish(reading);
             alerts.onReading(reading);
           },
-          metrics, clock, settings.heartbeatInterval(), settings.heartbeatTimeout());
+          metrics, clock, settings.heartbeatInterval(), settings.heartbeatTimeout(), settings.maxFrameSize());
       SubscriberChannel subscribers = new SubscriberChannel(broker, metrics, settings.subscriberLimits(),
           settings.heartbeatInterval(), settings.heartbeatTimeout());
       RetentionTask retention = new RetentionTask(vertx, store, Duration.ofDays(settings.retentionDays()), clock);
@@ -192,8 +192,13 @@ public final class Hub {
     return new HttpServerOptions()
         .setHost(settings.host())
         .setPort(listenPort)
-        .setMaxWebSocketFrameSize(settings.maxFrameSize())
-        .setMaxWebSocketMessageSize(settings.maxFrameSize())
+        // The frame decoder's limit; each channel limits its whole messages itself (MessageAssembler).
+        .setMaxWebSocketFrameSize(Math.max(settings.maxFrameSize(), settings.maxRequestSize()))
+        .setMaxWebSocketMessageSize(Math.max(settings.maxFrameSize(), settings.maxRequestSize()))
+        // After the hub's close frame, how long it waits for the peer's before dropping the TCP
+        // connection. After a refused frame the decoder discards everything, the peer's close frame
+        // too, so this wait is what a peer sees before its close handler runs.
+        .setWebSocketClosingTimeout(1)
         // permessage-deflate for subscribers who ask for it; DeviceEndpoint keeps devices out of it.
         .setPerMessageWebSocketCompressionSupported(true)
         .setPerFrameWebSocketCompressionSupported(false)

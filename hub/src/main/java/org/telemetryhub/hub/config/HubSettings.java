@@ -148,6 +148,16 @@ public final class HubSettings {
           + "room for a whole frame of a device (4096 readings) and then some. Default: ${DEFAULT-VALUE}.")
   int subscriberQueue;
 
+  @Option(names = "--subscriber-queue-bytes", defaultValue = "1048576",
+      description = "Bytes of messages waiting for one subscriber before its policy applies, whatever their number. "
+          + "Default: ${DEFAULT-VALUE} (1 MiB).")
+  long subscriberQueueBytes;
+
+  @Option(names = "--max-request-size", defaultValue = "65536",
+      description = "Largest subscriber request (one text message, fragments included), in bytes; larger ones close the "
+          + "connection with 1009. Default: ${DEFAULT-VALUE}.")
+  int maxRequestSize;
+
   @Option(names = "--alert-rules", split = ";", paramLabel = "RULE",
       description = "Threshold rules, separated by ';', each like 'overheat: temperature > 30 for 10s resolve < 29 devices dev-*' "
           + "(for, resolve and devices are optional). Default: none.")
@@ -167,6 +177,7 @@ public final class HubSettings {
   public Duration heartbeatTimeout() { return heartbeatTimeout; }
   public Duration silentAfter() { return silentAfter; }
   public int maxFrameSize() { return maxFrameSize; }
+  public int maxRequestSize() { return maxRequestSize; }
   public ValidRanges validRanges() {
     return new ValidRanges(temperatureMin, temperatureMax, humidityMin, humidityMax, pressureMin, pressureMax, maxClockSkew);
   }
@@ -185,7 +196,8 @@ public final class HubSettings {
   public Duration shutdownTimeout() { return shutdownTimeout; }
   public List<String> allowedOrigins() { return allowedOrigins; }
   public SubscriberChannel.Limits subscriberLimits() {
-    return new SubscriberChannel.Limits(maxSubscribers, maxChannelsPerRequest, maxSubscriptions, subscriberQueue);
+    return new SubscriberChannel.Limits(maxSubscribers, maxChannelsPerRequest, maxSubscriptions, subscriberQueue,
+        subscriberQueueBytes, maxRequestSize);
   }
   public List<AlertRule> alertRules() {
     return alertRules.stream().filter(rule -> !rule.isBlank()).map(AlertRule::parse).toList();
@@ -248,6 +260,12 @@ public final class HubSettings {
     }
     if (maxSubscribers < 1 || maxChannelsPerRequest < 1 || maxSubscriptions < 1 || subscriberQueue < 1) {
       problems.add("max-subscribers, max-channels-per-request, max-subscriptions and subscriber-queue must be at least 1");
+    }
+    if (subscriberQueueBytes < 1024) {
+      problems.add("subscriber-queue-bytes must be at least 1024, not " + subscriberQueueBytes);
+    }
+    if (maxRequestSize < 256 || maxRequestSize > 16 * 1024 * 1024) {
+      problems.add("max-request-size must be between 256 bytes and 16 MiB, not " + maxRequestSize);
     }
     if (tokenSecret != null && tokenSecret.length() < 32) {
       problems.add("token-secret must be at least 32 characters long");

@@ -25,12 +25,14 @@ public final class DeviceChannel {
   final Clock clock;
   final Duration heartbeatInterval;
   final Duration heartbeatTimeout;
+  /** Largest message (a frame, or the fragments of one) a device may send. */
+  final int maxMessageBytes;
   final Set<DeviceConnection> open = ConcurrentHashMap.newKeySet();
 
   /** @param onValidReading told of every valid reading as it arrives (subscribers, alerts), before it is stored */
   public DeviceChannel(DeviceRegistry registry, StoreWriter writer, ReadingValidator validator,
                        Consumer<Reading> onValidReading, HubMetrics metrics, Clock clock, Duration heartbeatInterval,
-                       Duration heartbeatTimeout) {
+                       Duration heartbeatTimeout, int maxMessageBytes) {
     this.registry = registry;
     this.writer = writer;
     this.validator = validator;
@@ -39,6 +41,7 @@ public final class DeviceChannel {
     this.clock = clock;
     this.heartbeatInterval = heartbeatInterval;
     this.heartbeatTimeout = heartbeatTimeout;
+    this.maxMessageBytes = maxMessageBytes;
   }
 
   public int openConnections() {

@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,9 @@ import org.telemetryhub.hub.protocol.PacketCodec;
 import org.telemetryhub.hub.protocol.Reading;
 import org.telemetryhub.hub.protocol.RejectReason;
 import org.telemetryhub.hub.store.AckSink;
+import org.telemetryhub.hub.websocket.CloseReason;
+import org.telemetryhub.hub.websocket.MessageAssembler;
+import org.telemetryhub.hub.websocket.VertxInternals;
 
 /**
  * One device's WebSocket: decodes its frames, hands the readings to storage, sends the acks,
@@ -24,8 +29,7 @@ import org.telemetryhub.hub.store.AckSink;
 final class DeviceConnection implements Session, AckSink {
 
   private static final String KIND = "device";
-  /** The code a WebSocket reports when the TCP connection ended without a closing handshake. */
-  private static final short ABNORMAL_CLOSURE = 1006;
+  private static final short ABNORMAL_CLOSURE = CloseReason.ABNORMAL;
   private static final long REJECT_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final DeviceChannel channel;
@@ -41,6 +45,7 @@ final class DeviceConnection implements Session, AckSink {
   private long acked;
   private long ackSent;
   private final Heartbeat heartbeat;
+  private final MessageAssembler assembler;
   /** Set when the hub decided to end the connection: the code and reason it logs and publishes. */
   private int hubCloseCode;
   private String hubCloseReason;
@@ -56,6 +61,7 @@ final class DeviceConnection implements Session, AckSink {
     this.deviceId = deviceId;
     this.remote = String.valueOf(ws.remoteAddress());
     this.connectedAtMillis = channel.clock.millis();
+    this.assembler = new MessageAssembler(channel.maxMessageBytes);
     this.heartbeat = new Heartbeat(context.owner(), ws, channel.heartbeatInterval, channel.heartbeatTimeout,
         new Heartbeat.Listener() {
           @Override
@@ -71,8 +77,8 @@ final class DeviceConnection implements Session, AckSink {
   }
 
   void start() {
-    ws.binaryMessageHandler(this::onFrame);
-    ws.textMessageHandler(text -> disconnect(Violation.TEXT_FRAME, "text frames are not accepted on the device channel"));
+    VertxInternals.guardInboundFrames(ws, this::onFrameViolation);
+    ws.frameHandler(this::onWebSocketFrame);
     ws.exceptionHandler(this::onException);
     ws.closeHandler(ignored -> onClosed());
     channel.open.add(this);
@@ -85,8 +91,28 @@ final class DeviceConnection implements Session, AckSink {
     heartbeat.start();
   }
 
-  private void onFrame(Buffer frame) {
+  /** Every frame the device sends; control frames are answered by Vert.x and only prove it alive. */
+  private void onWebSocketFrame(WebSocketFrame frame) {
     heartbeat.heard();
+    WebSocketFrameType type = frame.type();
+    if (hubCloseReason != null || type == WebSocketFrameType.PING || type == WebSocketFrameType.PONG
+        || type == WebSocketFrameType.CLOSE) {
+      return;
+    }
+    if (type == WebSocketFrameType.TEXT) {
+      disconnect(Violation.TEXT_FRAME, "text frames are not accepted on the device channel");
+      return;
+    }
+    MessageAssembler.Result result = assembler.accept(frame);
+    if (result.violation() != null) {
+      disconnect(Violation.forClose(result.violation().code()), result.violation().reason());
+    } else if (result.message() != null) {
+      onMessage(result.message());
+    }
+  }
+
+  /** One whole binary message: k packets, stored and acknowledged together. */
+  private void onMessage(Buffer frame) {
     if (hubCloseReason != null) {
       return; // closing: a frame that arrives now is neither stored nor acknowledged
     }
@@ -172,7 +198,7 @@ final class DeviceConnection implements Session, AckSink {
     channel.metrics.heartbeatTimeout();
     hubCloseCode = ABNORMAL_CLOSURE;
     hubCloseReason = "heartbeat timeout";
-    Heartbeat.terminate(ws);
+    VertxInternals.terminate(ws);
   }
 
   private void disconnect(Violation violation, String reason) {
@@ -191,14 +217,22 @@ final class DeviceConnection implements Session, AckSink {
     ws.resume();
   }
 
+  /**
+   * Without the frame guard a frame the decoder refused arrives here (and Vert.x drops the
+   * connection right after); other failures, a reset say, end in onClosed, which logs them.
+   */
   private void onException(Throwable failure) {
-    if (failure instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException corrupted
-        && corrupted.closeStatus() != null && corrupted.closeStatus().code() == Violation.FRAME_TOO_LARGE.closeCode()) {
-      disconnect(Violation.FRAME_TOO_LARGE, "frame larger than the limit of the device channel");
-    } else if (failure instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException corrupted) {
-      disconnect(Violation.BAD_FRAME_LENGTH, "malformed WebSocket frame: " + corrupted.getMessage());
+    CloseReason close = CloseReason.forDecoderFailure(failure);
+    if (close != null) {
+      onFrameViolation(close);
     }
-    // Other failures (a reset connection, say) end in onClosed, which logs them.
+  }
+
+  /** A frame the decoder refused (1002, 1007 or 1009), or one with reserved bits set (1002). */
+  private void onFrameViolation(CloseReason close) {
+    Violation violation = Violation.forClose(close.code());
+    disconnect(violation, violation == Violation.FRAME_TOO_LARGE ? "frame larger than the limit of the device channel"
+        : close.reason());
   }
 
   private void onClosed() {

@@ -2,7 +2,6 @@ package org.telemetryhub.hub.device;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.util.function.BooleanSupplier;
 import org.telemetryhub.hub.auth.AuthException;
 import org.telemetryhub.hub.auth.BearerToken;
@@ -10,6 +9,7 @@ import org.telemetryhub.hub.auth.Authenticator;
 import org.telemetryhub.hub.logging.ConnectionIds;
 import org.telemetryhub.hub.logging.EventLog;
 import org.telemetryhub.hub.logging.Refusal;
+import org.telemetryhub.hub.websocket.VertxInternals;
 
 /**
  * {@code GET /ws/devices/{deviceId}}: checks the device id (400), then the credentials (401),
@@ -19,8 +19,6 @@ import org.telemetryhub.hub.logging.Refusal;
 public final class DeviceEndpoint implements Handler<HttpServerRequest> {
 
   public static final String PATH_PREFIX = "/ws/devices/";
-  /** The name Vert.x gives Netty's WebSocket extension handler in a connection's pipeline. */
-  private static final String WEBSOCKET_EXTENSION_HANDLER = "webSocketExtensionHandler";
 
   private final DeviceChannel channel;
   private final Authenticator authenticator;
@@ -55,27 +53,12 @@ public final class DeviceEndpoint implements Handler<HttpServerRequest> {
       } else if (!request.canUpgradeToWebSocket()) {
         Refusal.refuse(request, connectionId, 400, "expected a WebSocket upgrade request");
       } else {
-        refuseCompression(request);
+        VertxInternals.refuseCompression(request);
         request.toWebSocket()
             .onSuccess(ws -> new DeviceConnection(channel, ws, io.vertx.core.Vertx.currentContext(), connectionId, deviceId).start())
             .onFailure(e -> EventLog.refused(connectionId, remote(request), request.path(), 400, "upgrade failed: " + e.getMessage()));
       }
     });
-  }
-
-
-
-  /**
-   * The server offers permessage-deflate for subscribers; the device channel never negotiates it
-   * (16-byte packets gain nothing). Netty's extension handler sits in this connection's pipeline
-   * and would answer the client's offer in the 101 response: removed before the upgrade, it
-   * answers nothing.
-   */
-  private static void refuseCompression(HttpServerRequest request) {
-    if (request.connection() instanceof ConnectionBase connection
-        && connection.channel().pipeline().get(WEBSOCKET_EXTENSION_HANDLER) != null) {
-      connection.channel().pipeline().remove(WEBSOCKET_EXTENSION_HANDLER);
-    }
   }
 
   private static String remote(HttpServerRequest request) {

@@ -3,7 +3,6 @@ package org.telemetryhub.hub.liveness;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
 import java.time.Duration;
 
 /**
@@ -73,18 +72,5 @@ public final class Heartbeat {
     }
     ws.writePing(EMPTY);
     listener.onTick();
-  }
-
-  /**
-   * As the article's terminate(): drops the TCP connection without a closing handshake (the
-   * client sees 1006). Closing from Vert.x's own handler context skips its close handling, which
-   * would send a close frame.
-   */
-  public static void terminate(ServerWebSocket ws) {
-    if (ws instanceof WebSocketInternal internal) {
-      internal.channelHandlerContext().close();
-    } else {
-      ws.close((short) 1011, "heartbeat timeout"); // no raw channel: close as best we can
-    }
   }
 }

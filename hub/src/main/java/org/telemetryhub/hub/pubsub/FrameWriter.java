@@ -5,9 +5,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
-import io.vertx.core.internal.http.WebSocketInternal;
+import java.nio.charset.StandardCharsets;
+import org.telemetryhub.hub.websocket.VertxInternals;
 
 /**
  * Writes already-encoded text messages to one subscriber socket, with one flush per burst.
@@ -16,12 +15,11 @@ import io.vertx.core.internal.http.WebSocketInternal;
  * message, which under fan-out was a large share of the hub's CPU (JFR: {@code write0}). Here the
  * frames go into the socket's Netty pipeline and are flushed once, after the burst. They take the
  * same path as Vert.x's own writes (the WebSocket encoder, permessage-deflate when negotiated) and
- * fill the same outbound buffer, whose bound ({@code setWriteQueueMaxSize}) drives writability and
  * fill the same outbound buffer, bounded by {@code setWriteQueueMaxSize}. Vert.x's drain handler
  * only fires for writes that went through its own queue, so a full socket is resumed by the
  * completion of an empty write queued behind the burst. Each frame wraps the shared bytes: a message
  * is encoded once for all sockets.
- * This is Vert.x-internal API ({@link WebSocketInternal}); without it, writes go through the public
+ * This is Vert.x-internal API ({@link VertxInternals#channelContext}); without it, writes go through the public
  * API, one flush each.
  */
 final class FrameWriter {
@@ -31,7 +29,7 @@ final class FrameWriter {
 
   FrameWriter(ServerWebSocket ws) {
     this.ws = ws;
-    this.pipeline = ws instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
+    this.pipeline = VertxInternals.channelContext(ws);
   }
 
   /** True while the socket holds as many bytes as it may: flush, and if still full, wait for {@link #whenDrained}. */
@@ -64,6 +62,6 @@ final class FrameWriter {
   }
 
   private static WebSocketFrame textFrame(byte[] utf8) {
-    return new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true);
+    return WebSocketFrame.textFrame(new String(utf8, StandardCharsets.UTF_8), true);
   }
 }

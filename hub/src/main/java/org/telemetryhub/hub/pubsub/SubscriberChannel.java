@@ -9,8 +9,13 @@ import org.telemetryhub.hub.metrics.HubMetrics;
 /** What every subscriber connection of one hub shares: the broker, the limits, the heartbeat timing, the open connections. */
 public final class SubscriberChannel {
 
-  /** The limits of protocol.md section 2 as this hub applies them. */
-  public record Limits(int maxSubscribers, int maxChannelsPerRequest, int maxSubscriptionsPerConnection, int queueCapacity) {
+  /**
+   * The limits of the subscriber channel as this hub applies them: connections, channels per
+   * request and per connection, the published messages one subscriber may have waiting (by count
+   * and by bytes) and the size of one request.
+   */
+  public record Limits(int maxSubscribers, int maxChannelsPerRequest, int maxSubscriptionsPerConnection, int queueCapacity,
+                       long queueBytes, int maxRequestBytes) {
   }
 
   final Broker broker;

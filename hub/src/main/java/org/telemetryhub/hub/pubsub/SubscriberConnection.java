@@ -4,8 +4,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,6 +15,9 @@ import java.util.Set;
 import org.telemetryhub.hub.auth.SubscriberGrant;
 import org.telemetryhub.hub.liveness.Heartbeat;
 import org.telemetryhub.hub.logging.EventLog;
+import org.telemetryhub.hub.websocket.CloseReason;
+import org.telemetryhub.hub.websocket.MessageAssembler;
+import org.telemetryhub.hub.websocket.VertxInternals;
 
 /**
  * One subscriber's socket: its requests (subscribe, unsubscribe), its subscriptions, its bounded
@@ -27,9 +30,9 @@ final class SubscriberConnection {
   /** Bytes Netty may hold for this socket before the hub's own queue (and its policy) takes over. */
   private static final int SOCKET_WRITE_QUEUE_BYTES = 64 * 1024;
   private static final long LOST_REPORT_INTERVAL_MILLIS = 1_000;
-  private static final short TRY_AGAIN_LATER = 1013;
-  private static final short GOING_AWAY = 1001;
   private static final int MESSAGES_PER_TURN = 4096;
+  /** Replies waiting beyond this stop the hub reading the subscriber's requests until half of them are written. */
+  static final int PAUSE_REQUESTS_AT_BYTES = 64 * 1024;
 
   private final SubscriberChannel channel;
   private final ServerWebSocket ws;
@@ -43,6 +46,8 @@ final class SubscriberConnection {
   private final Heartbeat heartbeat;
   private final Set<TopicFilter> subscriptions = new LinkedHashSet<>();
   private final Promise<Void> closed = Promise.promise();
+  private final MessageAssembler assembler;
+  private boolean requestsPaused;
   private long delivered;
   private long lastLostReportMillis;
   private boolean lostReportPending;
@@ -57,7 +62,9 @@ final class SubscriberConnection {
     this.connectionId = connectionId;
     this.grant = grant;
     this.remote = String.valueOf(ws.remoteAddress());
-    this.queue = new SubscriberQueue(channel.limits.queueCapacity());
+    this.queue = new SubscriberQueue(channel.limits.queueCapacity(), channel.limits.queueBytes(),
+        channel.metrics::subscriberMessagesLost);
+    this.assembler = new MessageAssembler(channel.limits.maxRequestBytes());
     this.writer = new FrameWriter(ws);
     this.heartbeat = new Heartbeat(context.owner(), ws, channel.heartbeatInterval, channel.heartbeatTimeout,
         this::terminateForHeartbeatTimeout);
@@ -65,12 +72,9 @@ final class SubscriberConnection {
 
   void start() {
     ws.setWriteQueueMaxSize(SOCKET_WRITE_QUEUE_BYTES);
-    ws.textMessageHandler(this::onRequest);
-    ws.binaryMessageHandler(binary -> {
-      heartbeat.heard();
-      reply(error("binary frames are not accepted: send JSON text", null, null));
-    });
-    ws.exceptionHandler(ignored -> { }); // a failing socket ends in the close handler, which logs it
+    VertxInternals.guardInboundFrames(ws, this::onFrameViolation);
+    ws.frameHandler(this::onWebSocketFrame);
+    ws.exceptionHandler(this::onException);
     ws.closeHandler(ignored -> onClosed());
     channel.open.add(this);
     channel.metrics.subscriberConnectionOpened();
@@ -80,59 +84,65 @@ final class SubscriberConnection {
 
   // ---- requests ----
 
-  private void onRequest(String text) {
+  private void onWebSocketFrame(WebSocketFrame frame) {
     heartbeat.heard();
-    JsonObject request;
-    try {
-      request = new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      reply(error("malformed request: not a JSON object", null, null));
+    WebSocketFrameType type = frame.type();
+    if (hubCloseReason != null || type == WebSocketFrameType.PING || type == WebSocketFrameType.PONG
+        || type == WebSocketFrameType.CLOSE) {
       return;
     }
-    Object id = request.getValue("id");
-    if (id != null && !(id instanceof String) && !(id instanceof Number)) {
-      reply(error("'id' must be a string or a number", null, null));
-      return;
-    }
-    Object action = request.getValue("action");
-    if (!"subscribe".equals(action) && !"unsubscribe".equals(action)) {
-      reply(error(action == null ? "missing 'action': subscribe or unsubscribe"
-          : "unknown action '" + action + "': subscribe or unsubscribe", id, null));
-      return;
-    }
-    Object channels = request.getValue("channels");
-    if (!(channels instanceof JsonArray list) || list.isEmpty()) {
-      reply(error("'channels' must be a non-empty array of channel filters", id, null));
-      return;
-    }
-    if (list.size() > channel.limits.maxChannelsPerRequest()) {
-      reply(error("too many channels in one request: " + list.size() + " > " + channel.limits.maxChannelsPerRequest(), id, null));
-      return;
-    }
-    if ("subscribe".equals(action)) {
-      subscribe(request, list, id);
-    } else {
-      unsubscribe(list, id);
+    MessageAssembler.Result result = assembler.accept(frame);
+    if (result.violation() != null) {
+      close(result.violation().code(), result.violation().code() == CloseReason.TOO_LARGE
+          ? "request larger than the limit of " + channel.limits.maxRequestBytes() + " bytes" : result.violation().reason());
+    } else if (result.type() == WebSocketFrameType.BINARY) {
+      reply(error("binary frames are not accepted: send JSON text", null, null));
+    } else if (result.type() == WebSocketFrameType.TEXT) {
+      onRequest(result.message().toString(StandardCharsets.UTF_8));
     }
   }
 
-  private void subscribe(JsonObject request, JsonArray channels, Object id) {
-    List<byte[]> replies = new ArrayList<>();
-    Object policy = request.getValue("policy");
-    if (policy != null) {
-      try {
-        queue.policy(SlowPolicy.fromWire(String.valueOf(policy)));
-      } catch (IllegalArgumentException e) {
-        reply(error(e.getMessage(), id, null));
-        return;
-      }
+  /** Without the frame guard a frame the decoder refused arrives here; a reset ends in onClosed, which logs it. */
+  private void onException(Throwable failure) {
+    CloseReason close = CloseReason.forDecoderFailure(failure);
+    if (close != null) {
+      onFrameViolation(close);
     }
+  }
+
+  /** A frame the decoder refused (1002, 1007, 1009), or one with reserved bits set (1002). */
+  private void onFrameViolation(CloseReason close) {
+    close(close.code(), close.code() == CloseReason.TOO_LARGE
+        ? "request larger than the limit of " + channel.limits.maxRequestBytes() + " bytes" : close.reason());
+  }
+
+  private void onRequest(String text) {
+    SubscriberRequest request;
+    try {
+      request = SubscriberRequest.parse(text, channel.limits.maxChannelsPerRequest());
+    } catch (SubscriberRequest.Invalid invalid) {
+      reply(error(invalid.getMessage(), invalid.id(), null));
+      return;
+    }
+    if (request.action() == SubscriberRequest.Action.SUBSCRIBE) {
+      subscribe(request);
+    } else {
+      unsubscribe(request);
+    }
+  }
+
+  private void subscribe(SubscriberRequest request) {
+    Object id = request.id();
+    if (request.policy() != null) {
+      queue.policy(request.policy());
+    }
+    List<byte[]> replies = new ArrayList<>();
     List<TopicFilter> added = new ArrayList<>();
-    for (Object entry : channels) {
-      String text = String.valueOf(entry);
+    for (Object entry : request.channels()) {
+      String text = Echo.of(String.valueOf(entry));
       TopicFilter filter;
       try {
-        filter = TopicFilter.parse(entry instanceof String ? text : null);
+        filter = SubscriberRequest.filter(entry);
       } catch (IllegalArgumentException e) {
         replies.add(error(e.getMessage(), id, text));
         continue;
@@ -150,7 +160,7 @@ final class SubscriberConnection {
         added.add(filter);
       }
     }
-    if (Boolean.TRUE.equals(request.getValue("last")) && !added.isEmpty()) {
+    if (request.last() && !added.isEmpty()) {
       replies.addAll(channel.broker.retained(added));
     }
     if (id != null) {
@@ -159,21 +169,20 @@ final class SubscriberConnection {
     reply(replies);
   }
 
-  private void unsubscribe(JsonArray channels, Object id) {
+  private void unsubscribe(SubscriberRequest request) {
     List<byte[]> replies = new ArrayList<>();
-    for (Object entry : channels) {
-      String text = String.valueOf(entry);
+    for (Object entry : request.channels()) {
       try {
-        TopicFilter filter = TopicFilter.parse(entry instanceof String ? text : null);
+        TopicFilter filter = SubscriberRequest.filter(entry);
         if (subscriptions.remove(filter)) {
           channel.broker.unsubscribe(this, filter);
         }
       } catch (IllegalArgumentException e) {
-        replies.add(error(e.getMessage(), id, text));
+        replies.add(error(e.getMessage(), request.id(), Echo.of(String.valueOf(entry))));
       }
     }
-    if (id != null) {
-      replies.add(ack(id));
+    if (request.id() != null) {
+      replies.add(ack(request.id()));
     }
     reply(replies);
   }
@@ -197,9 +206,19 @@ final class SubscriberConnection {
     reply(List.of(message));
   }
 
+  /**
+   * Queues replies. A client that sends requests without reading the replies is not read from
+   * either while more than {@link #PAUSE_REQUESTS_AT_BYTES} of replies wait: its requests back up
+   * in its own socket, not in the hub's memory.
+   */
   private void reply(List<byte[]> messages) {
-    if (!messages.isEmpty()) {
-      act(queue.control(messages));
+    if (messages.isEmpty()) {
+      return;
+    }
+    act(queue.control(messages));
+    if (!requestsPaused && queue.controlBytes() > PAUSE_REQUESTS_AT_BYTES) {
+      requestsPaused = true;
+      ws.pause();
     }
   }
 
@@ -243,6 +262,10 @@ final class SubscriberConnection {
         context.runOnContext(ignored -> flush()); // this turn's share is written: let others run first
       }
     }
+    if (requestsPaused && queue.controlBytes() <= PAUSE_REQUESTS_AT_BYTES / 2) {
+      requestsPaused = false;
+      ws.resume();
+    }
     reportLost();
   }
 
@@ -278,13 +301,13 @@ final class SubscriberConnection {
     long lost = queue.takeLostUnreported();
     if (lost > 0) {
       lastLostReportMillis = System.currentTimeMillis();
-      channel.metrics.subscriberMessagesLost(queue.policy(), lost);
       reply(Messages.lost(lost, queue.lostTotal(), queue.policy()));
     }
   }
 
   private void disconnectSlow() {
-    close(TRY_AGAIN_LATER, "subscriber too slow: queue of " + channel.limits.queueCapacity() + " messages full");
+    close(CloseReason.TRY_AGAIN_LATER, "subscriber too slow: its queue of " + channel.limits.queueCapacity() + " messages or "
+        + channel.limits.queueBytes() + " bytes is full");
   }
 
   private void close(short code, String reason) {
@@ -300,9 +323,9 @@ final class SubscriberConnection {
   private void terminateForHeartbeatTimeout(long quietMillis) {
     EventLog.heartbeatTimeout(connectionId, KIND, grant.name(), remote, quietMillis);
     channel.metrics.heartbeatTimeout();
-    hubCloseCode = 1006;
+    hubCloseCode = CloseReason.ABNORMAL;
     hubCloseReason = "heartbeat timeout";
-    Heartbeat.terminate(ws);
+    VertxInternals.terminate(ws);
   }
 
   Future<Void> closeForShutdown() {
@@ -310,7 +333,7 @@ final class SubscriberConnection {
       if (ws.isClosed()) {
         closed.tryComplete();
       } else {
-        close(GOING_AWAY, "hub shutting down");
+        close(CloseReason.GOING_AWAY, "hub shutting down");
       }
     });
     return closed.future();

@@ -8,8 +8,14 @@ import java.util.Map;
 
 /**
  * The bounded queue between publishers (any event loop) and one subscriber's socket (its own
- * event loop). Messages wait here only while the socket cannot take them; when the queue is full
- * the subscriber's {@link SlowPolicy} decides what goes, and every message that goes is counted.
+ * event loop). Messages wait here only while the socket cannot take them. Published messages are
+ * bounded by count and by bytes; when either bound is reached the subscriber's {@link SlowPolicy}
+ * decides what goes, and every message that goes is counted at once (also for a subscriber that
+ * never reads again).
+ *
+ * <p>Replies to the subscriber's own requests (retained messages, acks, errors) wait apart and
+ * are never dropped; their bound is kept by the connection, which stops reading requests while
+ * more than a few replies wait (see {@link #controlBytes()}).
  */
 final class SubscriberQueue {
 
@@ -23,24 +29,30 @@ final class SubscriberQueue {
   /** What the publisher must do after an offer. */
   enum Outcome { NOTHING, SCHEDULE_FLUSH, DISCONNECT }
 
-  /**
-   * Replies to the subscriber's own requests (retained messages, acks, errors) are never dropped
-   * by the policy; a client that keeps asking without reading them is disconnected at this bound.
-   */
-  static final int CONTROL_CAPACITY = 100_000;
+  /** Told of every published message the policy drops, as it drops it. */
+  @FunctionalInterface
+  interface LossListener {
+    void lost(SlowPolicy policy, long count);
+  }
 
   private final int capacity;
+  private final long capacityBytes;
+  private final LossListener lossListener;
   private final ArrayDeque<Pending> control = new ArrayDeque<>();
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final Map<String, Integer> pendingPerTopic = new HashMap<>();
+  private long controlBytes;
+  private long pendingBytes;
   private SlowPolicy policy = SlowPolicy.CONFLATE;
   private boolean flushScheduled;
   private boolean overflowed;
   private long lostUnreported;
   private long lostTotal;
 
-  SubscriberQueue(int capacity) {
+  SubscriberQueue(int capacity, long capacityBytes, LossListener lossListener) {
     this.capacity = capacity;
+    this.capacityBytes = capacityBytes;
+    this.lossListener = lossListener;
   }
 
   synchronized void policy(SlowPolicy policy) {
@@ -55,7 +67,8 @@ final class SubscriberQueue {
     if (overflowed) {
       return Outcome.NOTHING; // a disconnect is on its way
     }
-    if (pending.size() >= capacity) {
+    // A message larger than the whole byte bound still goes into an empty queue: nothing waits then.
+    while (!pending.isEmpty() && (pending.size() >= capacity || pendingBytes + message.length > capacityBytes)) {
       switch (policy) {
         case DISCONNECT -> {
           overflowed = true;
@@ -67,23 +80,21 @@ final class SubscriberQueue {
       }
     }
     pending.addLast(new Pending(topic, message, publishedNanos));
+    pendingBytes += message.length;
     pendingPerTopic.merge(topic, 1, Integer::sum);
-    if (flushScheduled) {
-      return Outcome.NOTHING;
-    }
-    flushScheduled = true;
-    return Outcome.SCHEDULE_FLUSH;
+    return scheduleFlush();
   }
 
   /** Queues replies to a request, ahead of the published messages waiting. */
   synchronized Outcome control(List<byte[]> replies) {
-    if (control.size() + replies.size() > CONTROL_CAPACITY) {
-      overflowed = true;
-      return Outcome.DISCONNECT;
-    }
     for (byte[] reply : replies) {
       control.addLast(new Pending(null, reply, 0));
+      controlBytes += reply.length;
     }
+    return scheduleFlush();
+  }
+
+  private Outcome scheduleFlush() {
     if (flushScheduled) {
       return Outcome.NOTHING;
     }
@@ -106,15 +117,22 @@ final class SubscriberQueue {
   }
 
   private void dropped(Pending message) {
-    pendingPerTopic.merge(message.topic(), -1, Integer::sum);
+    removed(message);
     lostUnreported++;
     lostTotal++;
+    lossListener.lost(policy, 1);
+  }
+
+  private void removed(Pending message) {
+    pendingBytes -= message.message().length;
+    pendingPerTopic.computeIfPresent(message.topic(), (topic, count) -> count == 1 ? null : count - 1);
   }
 
   /** Takes the next message to write (replies first), or null (and the next offer schedules a flush again). */
   synchronized Pending poll() {
     Pending reply = control.pollFirst();
     if (reply != null) {
+      controlBytes -= reply.message().length;
       return reply;
     }
     Pending next = pending.pollFirst();
@@ -122,8 +140,18 @@ final class SubscriberQueue {
       flushScheduled = false;
       return null;
     }
-    pendingPerTopic.merge(next.topic(), -1, Integer::sum);
+    removed(next);
     return next;
+  }
+
+  /** Bytes of replies waiting to be written. */
+  synchronized long controlBytes() {
+    return controlBytes;
+  }
+
+  /** Bytes of published messages waiting to be written. */
+  synchronized long pendingBytes() {
+    return pendingBytes;
   }
 
   /** Messages lost since the last call; 0 if none. */

@@ -56,7 +56,7 @@ public final class TopicFilter {
   }
 
   private static IllegalArgumentException bad(String text, String why) {
-    return new IllegalArgumentException("malformed channel filter '" + text + "': " + why);
+    return new IllegalArgumentException("malformed channel filter '" + Echo.of(text) + "': " + why);
   }
 
   public String text() {

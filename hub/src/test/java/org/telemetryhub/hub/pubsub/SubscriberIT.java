@@ -157,7 +157,7 @@ class SubscriberIT {
     subscriber.sendRaw("{\"action\":\"subscribe\",\"id\":2}");
     subscriber.await("no channels", m -> m.getString("error", "").startsWith("'channels' must be") && m.getInteger("id") == 2);
     subscriber.sendRaw("{\"action\":\"subscribe\",\"channels\":[\"readings/+\"],\"id\":{\"x\":1}}");
-    subscriber.await("bad id", m -> "'id' must be a string or a number".equals(m.getString("error")));
+    subscriber.await("bad id", m -> "'id' must be a number or a string of at most 64 characters".equals(m.getString("error")));
     subscriber.sendRaw("{\"action\":\"subscribe\",\"channels\":[\"readings/#/x\",\"readings/dev-1\"],\"id\":3}");
     JsonObject malformed = subscriber.await("malformed filter", m -> "readings/#/x".equals(m.getString("channel"))
         && m.containsKey("error"));

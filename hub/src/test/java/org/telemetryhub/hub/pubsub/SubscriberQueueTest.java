@@ -5,10 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SubscriberQueueTest {
+
+  private final Map<SlowPolicy, Long> lost = new EnumMap<>(SlowPolicy.class);
+
+  private SubscriberQueue queue(int capacity) {
+    return new SubscriberQueue(capacity, 1 << 20, (policy, count) -> lost.merge(policy, count, Long::sum));
+  }
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
@@ -25,7 +33,7 @@ class SubscriberQueueTest {
 
   @Test
   void theFirstOfferSchedulesOneFlushUntilTheQueueIsDrained() {
-    SubscriberQueue queue = new SubscriberQueue(10);
+    SubscriberQueue queue = queue(10);
     assertEquals(SubscriberQueue.Outcome.SCHEDULE_FLUSH, queue.offer("readings/a", bytes("1"), 1));
     assertEquals(SubscriberQueue.Outcome.NOTHING, queue.offer("readings/a", bytes("2"), 1));
     assertEquals(List.of("1", "2"), drain(queue));
@@ -34,7 +42,7 @@ class SubscriberQueueTest {
 
   @Test
   void conflateKeepsTheLatestPerTopicAndCountsWhatGoes() {
-    SubscriberQueue queue = new SubscriberQueue(3);
+    SubscriberQueue queue = queue(3);
     queue.offer("readings/a", bytes("a1"), 1);
     queue.offer("readings/b", bytes("b1"), 1);
     queue.offer("readings/a", bytes("a2"), 1);
@@ -48,7 +56,7 @@ class SubscriberQueueTest {
 
   @Test
   void dropOldestDropsTheHead() {
-    SubscriberQueue queue = new SubscriberQueue(2);
+    SubscriberQueue queue = queue(2);
     queue.policy(SlowPolicy.DROP_OLDEST);
     queue.offer("readings/a", bytes("1"), 1);
     queue.offer("readings/a", bytes("2"), 1);
@@ -59,7 +67,7 @@ class SubscriberQueueTest {
 
   @Test
   void disconnectSaysSoOnceAndThenIgnores() {
-    SubscriberQueue queue = new SubscriberQueue(1);
+    SubscriberQueue queue = queue(1);
     queue.policy(SlowPolicy.DISCONNECT);
     queue.offer("readings/a", bytes("1"), 1);
     assertEquals(SubscriberQueue.Outcome.DISCONNECT, queue.offer("readings/a", bytes("2"), 1));
@@ -68,11 +76,45 @@ class SubscriberQueueTest {
 
   @Test
   void repliesGoFirstAndAreNeverDropped() {
-    SubscriberQueue queue = new SubscriberQueue(1);
+    SubscriberQueue queue = queue(1);
     queue.offer("readings/a", bytes("live"), 1);
     queue.control(List.of(bytes("retained"), bytes("ack")));
     queue.offer("readings/a", bytes("live2"), 1);
     assertEquals(List.of("retained", "ack", "live2"), drain(queue));
     assertNull(queue.poll());
+  }
+
+  /** Verifies that the byte bound applies whatever the count: large messages make room by the policy too. */
+  @Test
+  void theByteBoundAppliesBesideTheCount() {
+    SubscriberQueue queue = new SubscriberQueue(1000, 10, (policy, count) -> lost.merge(policy, count, Long::sum));
+    queue.policy(SlowPolicy.DROP_OLDEST);
+    queue.offer("readings/a", bytes("aaaa"), 1);
+    queue.offer("readings/b", bytes("bbbb"), 1);
+    queue.offer("readings/c", bytes("cccc"), 1); // 12 bytes would not fit in 10: the oldest goes
+    assertEquals(8, queue.pendingBytes());
+    assertEquals(List.of("bbbb", "cccc"), drain(queue));
+    assertEquals(0, queue.pendingBytes());
+    assertEquals(Map.of(SlowPolicy.DROP_OLDEST, 1L), lost);
+  }
+
+  /** Verifies that losses are counted as they happen, before anything is written (a stalled subscriber never flushes). */
+  @Test
+  void lossesAreCountedWhenTheyHappen() {
+    SubscriberQueue queue = queue(2);
+    for (int i = 0; i < 10; i++) {
+      queue.offer("readings/a", bytes("m" + i), 1);
+    }
+    assertEquals(Map.of(SlowPolicy.CONFLATE, 8L), lost);
+  }
+
+  /** Verifies that replies are counted in bytes, so the connection can stop reading requests while they wait. */
+  @Test
+  void replyBytesAreCounted() {
+    SubscriberQueue queue = queue(2);
+    queue.control(List.of(bytes("12345"), bytes("678")));
+    assertEquals(8, queue.controlBytes());
+    queue.poll();
+    assertEquals(3, queue.controlBytes());
   }
 }

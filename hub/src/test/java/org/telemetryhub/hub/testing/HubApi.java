@@ -42,6 +42,20 @@ public final class HubApi {
     }
   }
 
+  /**
+   * The value of one series of /metrics, such as {@code hub_readings_stored_total} or
+   * {@code hub_subscriber_messages_lost_total{policy="conflate"}}; fails the test when it is absent.
+   */
+  public double metric(String series) {
+    String body = get("/metrics").body();
+    for (String line : body.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    throw new AssertionError("no series " + series + " in /metrics");
+  }
+
   /** Every stored reading of the device in [from, to], through the history API (at most 10,000). */
   public JsonArray readings(String device, long from, long to) {
     Response response = get("/api/devices/" + device + "/readings?from=" + from + "&to=" + to + "&limit=10000");

@@ -17,6 +17,7 @@ import java.util.Base64;
  */
 public final class RawWebSocket implements AutoCloseable {
 
+  public static final int CONTINUATION = 0;
   public static final int TEXT = 1;
   public static final int BINARY = 2;
   public static final int CLOSE = 8;
@@ -82,30 +83,94 @@ public final class RawWebSocket implements AutoCloseable {
     return text.substring(0, text.indexOf("\r\n"));
   }
 
-  /** Sends one masked frame, as a client must. */
+  /** Sends one whole (final), masked frame, as a client must. */
   public void sendFrame(int opcode, byte[] payload) throws IOException {
-    ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    frame.write(0x80 | opcode);
+    sendFrame(true, 0, opcode, payload, true);
+  }
+
+  /** Sends one fragment: {@code fin} false for every fragment but the last, which is a CONTINUATION. */
+  public void sendFragment(boolean fin, int opcode, byte[] payload) throws IOException {
+    sendFrame(fin, 0, opcode, payload, true);
+  }
+
+  /** Sends a frame of any shape: reserved bits {@code rsv} (0 to 7), masked or not. */
+  public void sendFrame(boolean fin, int rsv, int opcode, byte[] payload, boolean masked) throws IOException {
+    out.write(encode(fin, rsv, opcode, payload, masked));
+    out.flush();
+  }
+
+  /** The bytes of one client frame, as {@link #sendFrame(boolean, int, int, byte[], boolean)} sends it. */
+  public static byte[] encode(boolean fin, int rsv, int opcode, byte[] payload, boolean masked) {
+    ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+    frame.write((fin ? 0x80 : 0) | (rsv & 7) << 4 | opcode & 0x0f);
+    int maskBit = masked ? 0x80 : 0;
     int length = payload.length;
     if (length < 126) {
-      frame.write(0x80 | length);
+      frame.write(maskBit | length);
     } else if (length < 65536) {
-      frame.write(0x80 | 126);
+      frame.write(maskBit | 126);
       frame.write(length >>> 8);
       frame.write(length);
     } else {
-      frame.write(0x80 | 127);
+      frame.write(maskBit | 127);
       for (int shift = 56; shift >= 0; shift -= 8) {
         frame.write((int) ((long) length >>> shift));
       }
     }
     byte[] mask = {1, 2, 3, 4};
-    frame.write(mask);
-    for (int i = 0; i < length; i++) {
-      frame.write(payload[i] ^ mask[i % 4]);
+    if (masked) {
+      frame.write(mask, 0, 4);
     }
-    out.write(frame.toByteArray());
+    for (int i = 0; i < length; i++) {
+      frame.write(masked ? payload[i] ^ mask[i % 4] : payload[i]);
+    }
+    return frame.toByteArray();
+  }
+
+  /** Sends bytes as they are, for frames no encoder would produce. */
+  public void sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
     out.flush();
+  }
+
+  /**
+   * Reads frames until the hub's close frame or the end of the connection, skipping pings;
+   * returns the close frame, or null when the TCP connection ended without one.
+   */
+  public Frame awaitClose() throws IOException {
+    Frame frame;
+    while ((frame = readFrame()) != null) {
+      if (frame.opcode() == CLOSE) {
+        return frame;
+      }
+    }
+    return null;
+  }
+
+  /** Reads frames until none arrives for {@code quiet} (or the connection ends); returns how many had {@code opcode}. */
+  public long countFramesUntilQuiet(int opcode, java.time.Duration quiet) throws IOException {
+    socket.setSoTimeout((int) quiet.toMillis());
+    long count = 0;
+    try {
+      Frame frame;
+      while ((frame = readFrame()) != null) {
+        if (frame.opcode() == opcode) {
+          count++;
+        }
+      }
+    } catch (AssertionError timedOut) {
+      if (!(timedOut.getCause() instanceof SocketTimeoutException)) {
+        throw timedOut;
+      }
+    } finally {
+      socket.setSoTimeout(10_000);
+    }
+    return count;
+  }
+
+  /** The close reason of a close frame (after its 2-byte code). */
+  public static String closeReason(Frame close) {
+    return close.payload().length <= 2 ? "" : new String(close.payload(), 2, close.payload().length - 2, StandardCharsets.UTF_8);
   }
 
   /** Reads the next frame from the hub, or returns null when the TCP connection ended. */
@@ -128,7 +193,7 @@ public final class RawWebSocket implements AutoCloseable {
     } catch (EOFException | java.net.SocketException e) {
       return null;
     } catch (SocketTimeoutException e) {
-      throw new AssertionError("no frame from the hub within 10 s", e);
+      throw new AssertionError("no frame from the hub within " + socket.getSoTimeout() + " ms", e);
     }
   }
 

@@ -26,7 +26,7 @@ class OutboxTest {
     assertEquals(packets * PacketCodec.PACKET_SIZE, frame.length());
     List<Long> timestamps = new ArrayList<>();
     for (int i = 0; i < packets; i++) {
-      Reading reading = PacketCodec.decode("d", frame, i * PacketCodec.PACKET_SIZE, 0);
+      Reading reading = PacketCodec.decode("d", frame, i * PacketCodec.PACKET_SIZE);
       timestamps.add(reading.ts());
     }
     return timestamps;

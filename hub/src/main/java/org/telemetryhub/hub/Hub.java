@@ -107,6 +107,7 @@ public final class Hub {
         store = SqliteReadingStore.open(settings.dataDir());
       }
       InfluxEvents events = influxEvents;
+      ReadingStore readingStore = store;
       HubMetrics metrics = new MicrometerHubMetrics(meters);
       StoreWriter writer = new StoreWriter(store, settings.batchSize(), settings.batchMaxAge(),
           settings.storeQueueCapacity(), metrics);
@@ -134,6 +135,7 @@ public final class Hub {
             broker.publish(reading);
             alerts.onReading(reading);
           },
+          device -> latestStored(vertx, readingStore, device),
           metrics, clock, settings.heartbeatInterval(), settings.heartbeatTimeout(), settings.maxFrameSize());
       SubscriberChannel subscribers = new SubscriberChannel(broker, metrics, settings.subscriberLimits(),
           settings.heartbeatInterval(), settings.heartbeatTimeout());
@@ -156,6 +158,10 @@ public final class Hub {
       vertx.close();
       throw e;
     }
+  }
+
+  private static Future<Long> latestStored(Vertx vertx, ReadingStore store, String device) {
+    return vertx.executeBlocking(() -> store.latestTimestamp(device), false);
   }
 
   private static Authenticator authenticator(HubSettings settings, Vertx vertx) throws java.io.IOException {

@@ -42,7 +42,7 @@ public class FrameDecodeBenchmark {
     }
     List<Reading> valid = new ArrayList<>(packets);
     for (int offset = 0; offset < frame.length(); offset += PacketCodec.PACKET_SIZE) {
-      Reading reading = PacketCodec.decode("dev-0042", frame, offset, now);
+      Reading reading = PacketCodec.decode("dev-0042", frame, offset);
       if (validator.check(reading, now) == null) {
         valid.add(reading);
       }

@@ -179,7 +179,8 @@ public final class HubSettings {
   public int maxFrameSize() { return maxFrameSize; }
   public int maxRequestSize() { return maxRequestSize; }
   public ValidRanges validRanges() {
-    return new ValidRanges(temperatureMin, temperatureMax, humidityMin, humidityMax, pressureMin, pressureMax, maxClockSkew);
+    return new ValidRanges(temperatureMin, temperatureMax, humidityMin, humidityMax, pressureMin, pressureMax, maxClockSkew,
+        Duration.ofDays(retentionDays));
   }
   public String store() { return store; }
   public boolean influxStore() { return "influx".equals(store); }

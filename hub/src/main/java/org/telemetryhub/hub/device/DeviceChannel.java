@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import io.vertx.core.Future;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.telemetryhub.hub.liveness.DeviceRegistry;
 import org.telemetryhub.hub.metrics.HubMetrics;
 import org.telemetryhub.hub.protocol.Reading;
@@ -27,12 +29,18 @@ public final class DeviceChannel {
   final Duration heartbeatTimeout;
   /** Largest message (a frame, or the fragments of one) a device may send. */
   final int maxMessageBytes;
+  final NoClockStamps noClockStamps;
+  /** The newest stored timestamp of a device (-1 for none), looked up off the event loop. */
+  final Function<String, Future<Long>> latestStored;
   final Set<DeviceConnection> open = ConcurrentHashMap.newKeySet();
 
-  /** @param onValidReading told of every valid reading as it arrives (subscribers, alerts), before it is stored */
+  /**
+   * @param onValidReading told of every valid reading as it arrives (subscribers, alerts), before it is stored
+   * @param latestStored the newest stored timestamp of a device, for stamping readings without a clock after a restart
+   */
   public DeviceChannel(DeviceRegistry registry, StoreWriter writer, ReadingValidator validator,
-                       Consumer<Reading> onValidReading, HubMetrics metrics, Clock clock, Duration heartbeatInterval,
-                       Duration heartbeatTimeout, int maxMessageBytes) {
+                       Consumer<Reading> onValidReading, Function<String, Future<Long>> latestStored, HubMetrics metrics,
+                       Clock clock, Duration heartbeatInterval, Duration heartbeatTimeout, int maxMessageBytes) {
     this.registry = registry;
     this.writer = writer;
     this.validator = validator;
@@ -42,6 +50,8 @@ public final class DeviceChannel {
     this.heartbeatInterval = heartbeatInterval;
     this.heartbeatTimeout = heartbeatTimeout;
     this.maxMessageBytes = maxMessageBytes;
+    this.latestStored = latestStored;
+    this.noClockStamps = new NoClockStamps(validator.maxClockSkewSeconds());
   }
 
   public int openConnections() {
@@ -49,12 +59,12 @@ public final class DeviceChannel {
   }
 
   /** Stops reading from every device socket: no new packets enter while the hub flushes. */
-  public io.vertx.core.Future<Void> pauseAll() {
-    return io.vertx.core.Future.join(open.stream().map(DeviceConnection::pauseForShutdown).toList()).mapEmpty();
+  public Future<Void> pauseAll() {
+    return Future.join(open.stream().map(DeviceConnection::pauseForShutdown).toList()).mapEmpty();
   }
 
   /** Closes every device connection with 1001, after the acks already on their way. */
-  public io.vertx.core.Future<Void> closeAll() {
-    return io.vertx.core.Future.join(open.stream().map(DeviceConnection::closeForShutdown).toList()).mapEmpty();
+  public Future<Void> closeAll() {
+    return Future.join(open.stream().map(DeviceConnection::closeForShutdown).toList()).mapEmpty();
   }
 }

@@ -46,6 +46,7 @@ final class DeviceConnection implements Session, AckSink {
   private long ackSent;
   private final Heartbeat heartbeat;
   private final MessageAssembler assembler;
+  private boolean pausedForStore;
   /** Set when the hub decided to end the connection: the code and reason it logs and publishes. */
   private int hubCloseCode;
   private String hubCloseReason;
@@ -121,12 +122,64 @@ final class DeviceConnection implements Session, AckSink {
       disconnect(Violation.BAD_FRAME_LENGTH, lengthProblem);
       return;
     }
+    if (!channel.noClockStamps.seeded(deviceId) && hasNoClockPacket(frame)) {
+      seedStampsThenTake(frame);
+      return;
+    }
+    take(frame);
+  }
+
+  private static boolean hasNoClockPacket(Buffer frame) {
+    for (int offset = 0; offset < frame.length(); offset += PacketCodec.PACKET_SIZE) {
+      if (PacketCodec.timestamp(frame, offset) == PacketCodec.NO_CLOCK) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The device's first reading without a clock since the hub started: its stamps must follow the
+   * newest reading stored for it. The socket is paused while the store answers; if it cannot, the
+   * connection closes with 1011 and the device sends again later (nothing of the frame was acked).
+   */
+  private void seedStampsThenTake(Buffer frame) {
+    ws.pause();
+    heartbeat.suspend(true);
+    channel.latestStored.apply(deviceId).onComplete(latest -> {
+      heartbeat.suspend(false);
+      if (latest.failed()) {
+        disconnect(Violation.INTERNAL_ERROR, "cannot stamp readings without a clock: the store did not answer");
+        return;
+      }
+      channel.noClockStamps.seed(deviceId, latest.result());
+      if (hubCloseReason == null) {
+        take(frame);
+        if (!pausedForStore) {
+          ws.resume();
+        }
+      }
+    });
+  }
+
+  /** Decodes, stamps and checks every packet, then hands the valid readings to storage. */
+  private void take(Buffer frame) {
     int packets = frame.length() / PacketCodec.PACKET_SIZE;
     long nowSeconds = channel.clock.millis() / 1000;
     List<Reading> valid = new ArrayList<>(packets);
     for (int offset = 0; offset < frame.length(); offset += PacketCodec.PACKET_SIZE) {
-      Reading reading = PacketCodec.decode(deviceId, frame, offset, nowSeconds);
-      RejectReason reason = channel.validator.check(reading, nowSeconds);
+      Reading reading = PacketCodec.decode(deviceId, frame, offset);
+      RejectReason reason;
+      if (reading.ts() == PacketCodec.NO_CLOCK) {
+        long stamp = channel.noClockStamps.stamp(deviceId, nowSeconds);
+        reason = stamp == NoClockStamps.REFUSED ? RejectReason.NO_CLOCK_TOO_FAST : null;
+        reading = reading.at(stamp == NoClockStamps.REFUSED ? nowSeconds : stamp);
+      } else {
+        reason = null;
+      }
+      if (reason == null) {
+        reason = channel.validator.check(reading, nowSeconds);
+      }
       if (reason == null) {
         valid.add(reading);
         channel.onValidReading.accept(reading);
@@ -156,12 +209,14 @@ final class DeviceConnection implements Session, AckSink {
 
   /** Storage is behind: stop reading this socket until the queue drains (acks simply come later). */
   private void pauseForStore() {
+    pausedForStore = true;
     heartbeat.suspend(true);
     ws.pause();
     channel.writer.whenDrained(() -> context.runOnContext(ignored -> resumeAfterStore()));
   }
 
   private void resumeAfterStore() {
+    pausedForStore = false;
     heartbeat.suspend(false);
     if (hubCloseReason == null) {
       ws.resume();

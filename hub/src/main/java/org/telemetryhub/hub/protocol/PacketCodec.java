@@ -21,7 +21,7 @@ public final class PacketCodec {
   static final int HUMIDITY_OFFSET = 8;
   static final int PRESSURE_OFFSET = 12;
 
-  /** The timestamp a device without a clock sends; the hub stamps the arrival time instead. */
+  /** The timestamp a device without a clock sends; the hub stamps it (see NoClockStamps). */
   public static final long NO_CLOCK = 0;
 
   private PacketCodec() {
@@ -41,19 +41,21 @@ public final class PacketCodec {
   }
 
   /**
-   * Decodes the packet at {@code offset}. The caller has checked the frame's length with
-   * {@link #lengthProblem(int)}.
-   *
-   * @param arrivalEpochSeconds the timestamp given to a packet whose own timestamp is 0
+   * Decodes the packet at {@code offset}, its timestamp as sent ({@link #NO_CLOCK} included).
+   * The caller has checked the frame's length with {@link #lengthProblem(int)}.
    */
-  public static Reading decode(String device, Buffer frame, int offset, long arrivalEpochSeconds) {
-    long timestamp = frame.getUnsignedInt(offset + TIMESTAMP_OFFSET);
+  public static Reading decode(String device, Buffer frame, int offset) {
     return new Reading(
         device,
-        timestamp == NO_CLOCK ? arrivalEpochSeconds : timestamp,
+        frame.getUnsignedInt(offset + TIMESTAMP_OFFSET),
         frame.getFloat(offset + TEMPERATURE_OFFSET),
         frame.getFloat(offset + HUMIDITY_OFFSET),
         frame.getFloat(offset + PRESSURE_OFFSET));
+  }
+
+  /** The timestamp field of the packet at {@code offset}, as sent. */
+  public static long timestamp(Buffer frame, int offset) {
+    return frame.getUnsignedInt(offset + TIMESTAMP_OFFSET);
   }
 
   /** Appends one packet for the reading to {@code out}; the device id is not on the wire. */

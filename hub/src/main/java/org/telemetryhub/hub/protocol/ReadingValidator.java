@@ -7,10 +7,17 @@ public final class ReadingValidator {
 
   private final ValidRanges ranges;
   private final long maxClockSkewSeconds;
+  private final long maxAgeSeconds;
 
   public ReadingValidator(ValidRanges ranges) {
     this.ranges = ranges;
     this.maxClockSkewSeconds = ranges.maxClockSkew().toSeconds();
+    this.maxAgeSeconds = ranges.maxAge().toSeconds();
+  }
+
+  /** How far ahead of the hub's clock a reading's time may be, in seconds. */
+  public long maxClockSkewSeconds() {
+    return maxClockSkewSeconds;
   }
 
   /** Returns why the reading must be rejected, or null when it is valid. */
@@ -28,6 +35,10 @@ public final class ReadingValidator {
     }
     if (reading.ts() > nowEpochSeconds + maxClockSkewSeconds) {
       return RejectReason.FUTURE_TIMESTAMP;
+    }
+    // The same cutoff as retention's: readings with ts below it are deleted.
+    if (reading.ts() < nowEpochSeconds - maxAgeSeconds) {
+      return RejectReason.TOO_OLD;
     }
     return null;
   }

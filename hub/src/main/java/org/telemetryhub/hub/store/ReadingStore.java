@@ -18,6 +18,9 @@ public interface ReadingStore extends AutoCloseable {
   /** Readings of the device with {@code from <= ts <= to}, oldest first, at most {@code limit}. */
   List<Reading> query(String device, long fromEpochSeconds, long toEpochSeconds, int limit) throws StoreException;
 
+  /** The newest stored timestamp of the device (epoch seconds), or -1 when none is stored. */
+  long latestTimestamp(String device) throws StoreException;
+
   /** Whether any reading of the device is stored. */
   boolean hasReadings(String device) throws StoreException;
 

@@ -30,14 +30,14 @@ class PacketCodecTest {
 
   @Test
   void decodesExactlyWhatJavaScriptsDataViewWrites() {
-    Reading reading = PacketCodec.decode("dev-1", Buffer.buffer(DATAVIEW_PACKET), 0, 999);
+    Reading reading = PacketCodec.decode("dev-1", Buffer.buffer(DATAVIEW_PACKET), 0);
 
     assertEquals(new Reading("dev-1", 1764400000L, 21.5f, 40.2f, 1013.1f), reading);
   }
 
   @Test
   void decodesNegativeZeroNanInfinityAndTimestampsAbove2To31() {
-    Reading reading = PacketCodec.decode("dev-1", Buffer.buffer(DATAVIEW_ODD_VALUES), 0, 999);
+    Reading reading = PacketCodec.decode("dev-1", Buffer.buffer(DATAVIEW_ODD_VALUES), 0);
 
     assertEquals(4_000_000_000L, reading.ts());
     assertEquals(Float.floatToRawIntBits(-0.0f), Float.floatToRawIntBits(reading.temperature()));
@@ -52,7 +52,7 @@ class PacketCodecTest {
         0xff, 0xff, 0xff, 0xff,   // timestamp 2^32 - 1
         0x00, 0x00, 0x00, 0x00,   // humidity 0.0
         0x3f, 0x80, 0x00, 0x00);  // pressure 1.0
-    Reading reading = PacketCodec.decode("d", Buffer.buffer(packet), 0, 1);
+    Reading reading = PacketCodec.decode("d", Buffer.buffer(packet), 0);
 
     assertEquals(Float.POSITIVE_INFINITY, reading.temperature());
     assertEquals(4_294_967_295L, reading.ts());
@@ -61,11 +61,12 @@ class PacketCodecTest {
   }
 
   @Test
-  void timestampZeroMeansNoClockAndTakesTheArrivalTime() {
+  void timestampZeroIsKeptForTheHubToStamp() {
     byte[] packet = DATAVIEW_PACKET.clone();
     packet[4] = packet[5] = packet[6] = packet[7] = 0;
 
-    assertEquals(1_800_000_000L, PacketCodec.decode("d", Buffer.buffer(packet), 0, 1_800_000_000L).ts());
+    assertEquals(PacketCodec.NO_CLOCK, PacketCodec.decode("d", Buffer.buffer(packet), 0).ts());
+    assertEquals(PacketCodec.NO_CLOCK, PacketCodec.timestamp(Buffer.buffer(packet), 0));
   }
 
   @Test
@@ -85,7 +86,7 @@ class PacketCodecTest {
       assertEquals(k * 16, frame.length());
       assertNull(PacketCodec.lengthProblem(frame.length()));
       for (int i = 0; i < k; i++) {
-        Reading reading = PacketCodec.decode("d", frame, i * PacketCodec.PACKET_SIZE, 0);
+        Reading reading = PacketCodec.decode("d", frame, i * PacketCodec.PACKET_SIZE);
         assertEquals(new Reading("d", 1_700_000_000L + i, i * 0.5f, 30 + i * 0.1f, 1000 + i), reading);
       }
     }

@@ -22,7 +22,7 @@ class ReadingValidatorTest {
     assertNull(check(200f, NOW, 100f, 1100f));
     assertNull(check(-0.0f, NOW, 50f, 1000f));
     assertNull(check(20f, NOW + 300, 50f, 1000f), "exactly 5 minutes ahead is still allowed");
-    assertNull(check(20f, 1, 50f, 1000f), "old readings are accepted (retention removes them later)");
+    assertNull(check(20f, NOW - 30 * 86_400, 50f, 1000f), "exactly the retention period old is still kept");
   }
 
   @Test
@@ -46,5 +46,12 @@ class ReadingValidatorTest {
   void timestampsMoreThanFiveMinutesAheadAreRejected() {
     assertEquals(RejectReason.FUTURE_TIMESTAMP, check(20f, NOW + 301, 40f, 1013f));
     assertEquals(RejectReason.FUTURE_TIMESTAMP, check(20f, 4_294_967_295L, 40f, 1013f));
+  }
+
+  /** Verifies that a reading older than the retention period is refused rather than stored and deleted at the next sweep. */
+  @Test
+  void readingsOlderThanTheRetentionPeriodAreTooOld() {
+    assertEquals(RejectReason.TOO_OLD, check(20f, NOW - 30 * 86_400 - 1, 40f, 1013f));
+    assertEquals(RejectReason.TOO_OLD, check(20f, 1, 40f, 1013f));
   }
 }

@@ -24,12 +24,15 @@ class RetentionIT {
   @TempDir
   Path dataDir;
 
-  /** Verifies that readings older than the retention period are deleted periodically and newer ones kept. */
+  /**
+   * Verifies that readings that grow older than the retention period are deleted periodically and
+   * newer ones kept: stored under a retention of 5 days, then swept by a hub keeping 2.
+   */
   @Test
   void readingsOlderThanTheRetentionPeriodGo(Vertx vertx) throws Exception {
     long now = Instant.now().getEpochSecond();
     long threeDaysAgo = now - 3 * 86_400;
-    try (TestHub hub = TestHub.start(dataDir, "--retention-days=2", "--retention-check-interval=200ms")) {
+    try (TestHub hub = TestHub.start(dataDir, "--retention-days=5")) {
       DeviceClient device = DeviceClient.open(DeviceClient.client(vertx), hub.port(), "old-1");
       device.sendPackets(
           20f, threeDaysAgo, 50f, 1000f,
@@ -37,9 +40,31 @@ class RetentionIT {
           22f, now - 86_400, 50f, 1000f,
           23f, now, 50f, 1000f);
       device.awaitAck(4, Duration.ofSeconds(10));
+      assertEquals(4, hub.api().readings("old-1", 0, now).size());
+    }
+    try (TestHub hub = TestHub.start(dataDir, "--retention-days=2", "--retention-check-interval=200ms")) {
       HubApi api = hub.api();
       Poll.untilEquals("readings left", Duration.ofSeconds(10), 2, () -> api.readings("old-1", 0, now).size());
       assertEquals(22.0, api.readings("old-1", 0, now).getJsonObject(0).getDouble("temperature"));
+    }
+  }
+
+  /**
+   * Verifies that a reading already older than the retention period is refused at ingest, counted
+   * as too_old and acknowledged (resending cannot help), rather than stored and deleted at the next sweep.
+   */
+  @Test
+  void readingsAlreadyTooOldAreRefusedAtIngest(Vertx vertx) throws Exception {
+    long now = Instant.now().getEpochSecond();
+    try (TestHub hub = TestHub.start(dataDir, "--retention-days=2")) {
+      DeviceClient device = DeviceClient.open(DeviceClient.client(vertx), hub.port(), "old-2");
+      device.sendPackets(
+          20f, now - 3 * 86_400, 50f, 1000f,
+          21f, now - 2 * 86_400 - 60, 50f, 1000f,
+          22f, now - 86_400, 50f, 1000f);
+      device.awaitAck(3, Duration.ofSeconds(10));
+      assertEquals(1, hub.api().readings("old-2", 0, now).size());
+      assertEquals(2.0, hub.api().metric("hub_readings_rejected_total{reason=\"too_old\"}"));
     }
   }
 }

@@ -42,6 +42,9 @@ class SqliteReadingStoreTest {
       assertEquals(2, store.query("a", 0, 100, 2).size());
       assertTrue(store.hasReadings("b"));
       assertFalse(store.hasReadings("c"));
+      assertEquals(30, store.latestTimestamp("a"));
+      assertEquals(10, store.latestTimestamp("b"));
+      assertEquals(-1, store.latestTimestamp("c"));
     }
   }
 

@@ -147,6 +147,15 @@ public final class InfluxReadingStore implements ReadingStore {
   }
 
   @Override
+  public long latestTimestamp(String device) throws StoreException {
+    ensureDatabase();
+    Query query = BoundParameterQuery.QueryBuilder.newQuery("SELECT last(temperature) FROM " + READINGS
+        + " WHERE device = $device").forDatabase(database).bind("device", device).create();
+    List<List<Object>> rows = rows(query);
+    return rows.isEmpty() ? -1 : ((Number) rows.get(0).get(0)).longValue();
+  }
+
+  @Override
   public boolean hasReadings(String device) throws StoreException {
     ensureDatabase();
     Query query = BoundParameterQuery.QueryBuilder.newQuery("SELECT temperature FROM " + READINGS

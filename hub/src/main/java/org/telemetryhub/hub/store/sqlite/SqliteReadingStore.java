@@ -60,6 +60,8 @@ public final class SqliteReadingStore implements ReadingStore {
       SELECT ts, temperature, humidity, pressure FROM readings
       WHERE device = (SELECT id FROM devices WHERE name = ?) AND ts BETWEEN ? AND ? ORDER BY ts LIMIT ?""";
   private static final String ANY = "SELECT 1 FROM readings WHERE device = (SELECT id FROM devices WHERE name = ?) LIMIT 1";
+  private static final String LATEST = """
+      SELECT max(ts) FROM readings WHERE device = (SELECT id FROM devices WHERE name = ?)""";
   private static final String ALL_DEVICES = "SELECT id FROM devices";
   private static final String DELETE_OLD = """
       DELETE FROM readings WHERE device = ? AND ts IN (SELECT ts FROM readings WHERE device = ? AND ts < ? LIMIT ?)""";
@@ -167,6 +169,19 @@ public final class SqliteReadingStore implements ReadingStore {
         }
       }
       return readings;
+    } catch (SQLException e) {
+      throw new StoreException("SQLite query on " + file + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized long latestTimestamp(String device) throws StoreException {
+    try (PreparedStatement statement = readConnection.prepareStatement(LATEST)) {
+      statement.setString(1, device);
+      try (ResultSet rows = statement.executeQuery()) {
+        long latest = rows.next() ? rows.getLong(1) : 0;
+        return rows.wasNull() ? -1 : latest;
+      }
     } catch (SQLException e) {
       throw new StoreException("SQLite query on " + file + " failed: " + e.getMessage(), e);
     }

@@ -51,6 +51,8 @@ class InfluxReadingStoreIT {
       assertEquals(List.of(), store.query("a'; DROP DATABASE t1; --", 0, now, 10), "the device id is a bound parameter");
       assertTrue(store.hasReadings("b"));
       assertFalse(store.hasReadings("c"));
+      assertEquals(now - 10, store.latestTimestamp("a"));
+      assertEquals(-1, store.latestTimestamp("c"));
       assertNull(store.unreachable());
 
       store.write(new DeviceStatus("a", DeviceState.SILENT, now * 1000, "no readings for 60s"));

@@ -35,7 +35,8 @@ public final class StoreWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
   private static final long FIRST_RETRY_MILLIS = 100;
-  private static final long MAX_RETRY_MILLIS = 5_000;
+  /** Retries back off to this: a store that recovers (space returns, InfluxDB restarts) takes writes within it. */
+  private static final long MAX_RETRY_MILLIS = 2_000;
 
   private record Submission(List<Reading> readings, long cumulativePackets, AckSink sink, Context context,
                             long submittedNanos) {

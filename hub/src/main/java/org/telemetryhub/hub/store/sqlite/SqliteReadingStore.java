@@ -67,21 +67,27 @@ public final class SqliteReadingStore implements ReadingStore {
       DELETE FROM readings WHERE device = ? AND ts IN (SELECT ts FROM readings WHERE device = ? AND ts < ? LIMIT ?)""";
 
   private final Path file;
-  private final Connection writeConnection;
-  private final PreparedStatement upsert;
-  private final PreparedStatement addDevice;
-  private final PreparedStatement deviceId;
+  /** The writer thread's connection and statements; replaced after a failed write (see {@link #write}). */
+  private Connection writeConnection;
+  private PreparedStatement upsert;
+  private PreparedStatement addDevice;
+  private PreparedStatement deviceId;
   private final Connection readConnection;
   /** Device name to its id; written by the writer thread only, and only after the ids are committed. */
   private final Map<String, Long> deviceIds = new HashMap<>();
 
   private SqliteReadingStore(Path file, Connection writeConnection, Connection readConnection) throws SQLException {
     this.file = file;
-    this.writeConnection = writeConnection;
     this.readConnection = readConnection;
-    this.upsert = writeConnection.prepareStatement(UPSERT);
-    this.addDevice = writeConnection.prepareStatement(ADD_DEVICE);
-    this.deviceId = writeConnection.prepareStatement(DEVICE_ID);
+    useForWrites(writeConnection);
+  }
+
+  private void useForWrites(Connection connection) throws SQLException {
+    connection.setAutoCommit(false);
+    this.writeConnection = connection;
+    this.upsert = connection.prepareStatement(UPSERT);
+    this.addDevice = connection.prepareStatement(ADD_DEVICE);
+    this.deviceId = connection.prepareStatement(DEVICE_ID);
   }
 
   /** Opens (creating when missing, migrating when older) the store in {@code dataDir}. */
@@ -91,7 +97,6 @@ public final class SqliteReadingStore implements ReadingStore {
       Files.createDirectories(dataDir);
       Connection write = connect(file);
       SchemaMigration.apply(write, SCHEMA_VERSION, DEVICES, READINGS);
-      write.setAutoCommit(false);
       return new SqliteReadingStore(file, write, connect(file));
     } catch (SQLException | java.io.IOException e) {
       throw new StoreException("cannot open SQLite store " + file + ": " + e.getMessage(), e);
@@ -106,8 +111,18 @@ public final class SqliteReadingStore implements ReadingStore {
     return DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
   }
 
+  /**
+   * Writes the batch in one transaction. After a failure the write connection is replaced: SQLite
+   * rolls a transaction back by itself on some errors (SQLITE_FULL among them), and the driver,
+   * which does not notice, then runs every later statement outside a transaction and fails every
+   * commit with "no transaction is active", also once the disk has room again. A fresh connection
+   * has no such state, so the next attempt succeeds as soon as the cause is gone.
+   */
   @Override
   public void write(List<Reading> batch) throws StoreException {
+    if (writeConnection == null) {
+      reopenForWrites();
+    }
     Map<String, Long> added = new HashMap<>();
     try {
       for (Reading reading : batch) {
@@ -122,8 +137,16 @@ public final class SqliteReadingStore implements ReadingStore {
       writeConnection.commit();
       deviceIds.putAll(added);
     } catch (SQLException e) {
-      rollbackQuietly();
+      discardWriteConnection();
       throw new StoreException("SQLite write to " + file + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void reopenForWrites() throws StoreException {
+    try {
+      useForWrites(connect(file));
+    } catch (SQLException e) {
+      throw new StoreException("cannot reopen SQLite store " + file + " for writing: " + e.getMessage(), e);
     }
   }
 
@@ -146,12 +169,25 @@ public final class SqliteReadingStore implements ReadingStore {
     return id;
   }
 
-  private void rollbackQuietly() {
+  /** Rolls back what can be, and closes the connection; the next write opens a new one. */
+  private void discardWriteConnection() {
     try {
-      upsert.clearBatch();
       writeConnection.rollback();
     } catch (SQLException ignored) {
-      // The write already failed; that failure is what the caller reports.
+      // Often already rolled back by SQLite itself; the write's own failure is what the caller reports.
+    }
+    closeWriteConnection();
+    writeConnection = null;
+  }
+
+  private void closeWriteConnection() {
+    try {
+      upsert.close();
+      addDevice.close();
+      deviceId.close();
+      writeConnection.close();
+    } catch (SQLException ignored) {
+      // Closing a failed connection: nothing it held is committed.
     }
   }
 
@@ -235,11 +271,10 @@ public final class SqliteReadingStore implements ReadingStore {
 
   @Override
   public synchronized void close() {
+    if (writeConnection != null) {
+      closeWriteConnection();
+    }
     try {
-      upsert.close();
-      addDevice.close();
-      deviceId.close();
-      writeConnection.close();
       readConnection.close();
     } catch (SQLException ignored) {
       // Closing at shutdown: committed data is already safe in the database file.

@@ -136,7 +136,8 @@ public final class Hub {
             alerts.onReading(reading);
           },
           device -> latestStored(vertx, readingStore, device),
-          metrics, clock, settings.heartbeatInterval(), settings.heartbeatTimeout(), settings.maxFrameSize());
+          metrics, clock, settings.heartbeatInterval(), settings.heartbeatTimeout(), settings.maxFrameSize(),
+          settings.maxPendingPerDevice());
       SubscriberChannel subscribers = new SubscriberChannel(broker, metrics, settings.subscriberLimits(),
           settings.heartbeatInterval(), settings.heartbeatTimeout());
       RetentionTask retention = new RetentionTask(vertx, store, Duration.ofDays(settings.retentionDays()), clock);

@@ -119,6 +119,12 @@ public final class HubSettings {
           + "${DEFAULT-VALUE}.")
   int storeQueueCapacity;
 
+  @Option(names = "--max-pending-per-device", defaultValue = "1024",
+      description = "Packets one device connection may have waiting for their ack before the hub stops reading it "
+          + "(until half are acked): a device sending as fast as it can gets its share of the store, not all of it. "
+          + "A larger frame is still taken whole. Default: ${DEFAULT-VALUE}.")
+  int maxPendingPerDevice;
+
   @Option(names = "--retention-days", defaultValue = "30", description = "Readings older than this many days are deleted. Default: ${DEFAULT-VALUE}.")
   int retentionDays;
 
@@ -192,6 +198,7 @@ public final class HubSettings {
   public int batchSize() { return batchSize; }
   public Duration batchMaxAge() { return batchMaxAge; }
   public int storeQueueCapacity() { return storeQueueCapacity; }
+  public int maxPendingPerDevice() { return maxPendingPerDevice; }
   public int retentionDays() { return retentionDays; }
   public Duration retentionCheckInterval() { return retentionCheckInterval; }
   public Duration shutdownTimeout() { return shutdownTimeout; }
@@ -246,6 +253,9 @@ public final class HubSettings {
     }
     if (storeQueueCapacity < batchSize) {
       problems.add("store-queue-capacity (" + storeQueueCapacity + ") must be at least batch-size (" + batchSize + ")");
+    }
+    if (maxPendingPerDevice < 2) {
+      problems.add("max-pending-per-device must be at least 2, not " + maxPendingPerDevice);
     }
     if (retentionDays < 1) {
       problems.add("retention-days must be at least 1, not " + retentionDays);

@@ -29,6 +29,8 @@ public final class DeviceChannel {
   final Duration heartbeatTimeout;
   /** Largest message (a frame, or the fragments of one) a device may send. */
   final int maxMessageBytes;
+  /** Packets of one connection received and not yet acknowledged before its socket is paused. */
+  final int maxPendingPackets;
   final NoClockStamps noClockStamps;
   /** The newest stored timestamp of a device (-1 for none), looked up off the event loop. */
   final Function<String, Future<Long>> latestStored;
@@ -40,7 +42,8 @@ public final class DeviceChannel {
    */
   public DeviceChannel(DeviceRegistry registry, StoreWriter writer, ReadingValidator validator,
                        Consumer<Reading> onValidReading, Function<String, Future<Long>> latestStored, HubMetrics metrics,
-                       Clock clock, Duration heartbeatInterval, Duration heartbeatTimeout, int maxMessageBytes) {
+                       Clock clock, Duration heartbeatInterval, Duration heartbeatTimeout, int maxMessageBytes,
+                       int maxPendingPackets) {
     this.registry = registry;
     this.writer = writer;
     this.validator = validator;
@@ -50,6 +53,7 @@ public final class DeviceChannel {
     this.heartbeatInterval = heartbeatInterval;
     this.heartbeatTimeout = heartbeatTimeout;
     this.maxMessageBytes = maxMessageBytes;
+    this.maxPendingPackets = maxPendingPackets;
     this.latestStored = latestStored;
     this.noClockStamps = new NoClockStamps(validator.maxClockSkewSeconds());
   }

@@ -8,6 +8,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.telemetryhub.hub.liveness.Heartbeat;
@@ -32,6 +33,21 @@ final class DeviceConnection implements Session, AckSink {
   private static final short ABNORMAL_CLOSURE = CloseReason.ABNORMAL;
   private static final long REJECT_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+  /** Why the hub is not reading this socket. */
+  private enum PauseReason {
+    /** The store writer's queue is at capacity (every device waits). */
+    STORE_FULL,
+    /**
+     * This device has more packets waiting for their ack than its share: one device sending as
+     * fast as it can must not fill the queue that every other device's readings wait in.
+     */
+    DEVICE_BACKLOG,
+    /** The store is asked for the newest stored reading before readings without a clock are stamped. */
+    SEEDING_STAMPS,
+    /** The hub is stopping: nothing more is read. */
+    SHUTDOWN
+  }
+
   private final DeviceChannel channel;
   private final ServerWebSocket ws;
   private final Context context;
@@ -46,7 +62,7 @@ final class DeviceConnection implements Session, AckSink {
   private long ackSent;
   private final Heartbeat heartbeat;
   private final MessageAssembler assembler;
-  private boolean pausedForStore;
+  private final EnumSet<PauseReason> pausedFor = EnumSet.noneOf(PauseReason.class);
   /** Set when the hub decided to end the connection: the code and reason it logs and publishes. */
   private int hubCloseCode;
   private String hubCloseReason;
@@ -144,10 +160,8 @@ final class DeviceConnection implements Session, AckSink {
    * connection closes with 1011 and the device sends again later (nothing of the frame was acked).
    */
   private void seedStampsThenTake(Buffer frame) {
-    ws.pause();
-    heartbeat.suspend(true);
+    pause(PauseReason.SEEDING_STAMPS);
     channel.latestStored.apply(deviceId).onComplete(latest -> {
-      heartbeat.suspend(false);
       if (latest.failed()) {
         disconnect(Violation.INTERNAL_ERROR, "cannot stamp readings without a clock: the store did not answer");
         return;
@@ -155,10 +169,8 @@ final class DeviceConnection implements Session, AckSink {
       channel.noClockStamps.seed(deviceId, latest.result());
       if (hubCloseReason == null) {
         take(frame);
-        if (!pausedForStore) {
-          ws.resume();
-        }
       }
+      resume(PauseReason.SEEDING_STAMPS);
     });
   }
 
@@ -191,7 +203,11 @@ final class DeviceConnection implements Session, AckSink {
     channel.metrics.readingsReceived(packets);
     channel.registry.packetsArrived(deviceId, this, valid.isEmpty() ? null : valid.get(valid.size() - 1));
     if (!channel.writer.submit(valid, received, this, context)) {
-      pauseForStore();
+      pause(PauseReason.STORE_FULL);
+      channel.writer.whenDrained(() -> context.runOnContext(ignored -> resume(PauseReason.STORE_FULL)));
+    }
+    if (received - acked >= channel.maxPendingPackets) {
+      pause(PauseReason.DEVICE_BACKLOG);
     }
   }
 
@@ -207,19 +223,25 @@ final class DeviceConnection implements Session, AckSink {
     }
   }
 
-  /** Storage is behind: stop reading this socket until the queue drains (acks simply come later). */
-  private void pauseForStore() {
-    pausedForStore = true;
-    heartbeat.suspend(true);
-    ws.pause();
-    channel.writer.whenDrained(() -> context.runOnContext(ignored -> resumeAfterStore()));
+  /**
+   * Stops reading this socket for {@code reason} (acks simply come later); it is read again once
+   * no reason is left. While the hub does not read, the device's pongs cannot be heard: no
+   * heartbeat timeout then.
+   */
+  private void pause(PauseReason reason) {
+    if (pausedFor.isEmpty()) {
+      heartbeat.suspend(true);
+      ws.pause();
+    }
+    pausedFor.add(reason);
   }
 
-  private void resumeAfterStore() {
-    pausedForStore = false;
-    heartbeat.suspend(false);
-    if (hubCloseReason == null) {
-      ws.resume();
+  private void resume(PauseReason reason) {
+    if (pausedFor.remove(reason) && pausedFor.isEmpty()) {
+      heartbeat.suspend(false);
+      if (hubCloseReason == null) {
+        ws.resume();
+      }
     }
   }
 
@@ -230,6 +252,9 @@ final class DeviceConnection implements Session, AckSink {
     }
     acked = cumulativePackets;
     sendAck();
+    if (pausedFor.contains(PauseReason.DEVICE_BACKLOG) && received - acked <= channel.maxPendingPackets / 2) {
+      resume(PauseReason.DEVICE_BACKLOG);
+    }
   }
 
   /**
@@ -323,7 +348,7 @@ final class DeviceConnection implements Session, AckSink {
   Future<Void> pauseForShutdown() {
     Promise<Void> paused = Promise.promise();
     context.runOnContext(ignored -> {
-      ws.pause();
+      pause(PauseReason.SHUTDOWN);
       paused.complete();
     });
     return paused.future();

@@ -198,12 +198,13 @@ public final class StoreWriter {
       metrics.ackLatency(now - submission.submittedNanos());
       latest.put(submission.sink(), submission);
     }
-    for (Submission submission : latest.values()) {
-      submission.context().runOnContext(ignored -> submission.sink().acked(submission.cumulativePackets()));
-    }
     metrics.readingsStored(stored);
+    // Out of the queue before the acks go: a connection may send more as soon as it has its ack.
     if (queuedReadings.addAndGet(-stored) <= capacity / 2) {
       releaseDrainWaiters();
+    }
+    for (Submission submission : latest.values()) {
+      submission.context().runOnContext(ignored -> submission.sink().acked(submission.cumulativePackets()));
     }
   }
 

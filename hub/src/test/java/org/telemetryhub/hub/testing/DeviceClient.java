@@ -24,6 +24,7 @@ public final class DeviceClient {
 
   private final WebSocket ws;
   private final AtomicLong lastAck = new AtomicLong();
+  private volatile Runnable onAck = () -> { };
   private final Promise<Closed> closed = Promise.promise();
 
   private DeviceClient(WebSocket ws) {
@@ -31,6 +32,7 @@ public final class DeviceClient {
     ws.textMessageHandler(text -> {
       JsonObject message = new JsonObject(text);
       lastAck.accumulateAndGet(message.getLong("ack"), Math::max);
+      onAck.run();
     });
     ws.closeHandler(ignored -> closed.tryComplete(new Closed(
         ws.closeStatusCode() == null ? 1006 : ws.closeStatusCode(), ws.closeReason())));
@@ -88,6 +90,11 @@ public final class DeviceClient {
 
   public void sendText(String text) {
     ws.writeTextMessage(text);
+  }
+
+  /** Runs {@code action} on the client's event loop after every ack (after {@link #lastAck()} moved). */
+  public void onAck(Runnable action) {
+    this.onAck = action;
   }
 
   public long lastAck() {

@@ -1,26 +1,40 @@
 package org.telemetryhub.hub;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import org.telemetryhub.hub.api.ApiRoutes;
+import org.telemetryhub.hub.limits.ConnectionGuard;
 
-/** One HTTP server on one event loop; the hub deploys one per event loop, all on the same port. */
+/**
+ * One HTTP server on one event loop; the hub deploys one per event loop, all on the same port.
+ * Every connection passes the guard (limits and deadlines) before its requests are routed.
+ */
 final class HttpVerticle extends VerticleBase {
 
   private final ApiRoutes routes;
+  private final ConnectionGuard guard;
   private final HttpServerOptions options;
   private HttpServer server;
 
-  HttpVerticle(ApiRoutes routes, HttpServerOptions options) {
+  HttpVerticle(ApiRoutes routes, ConnectionGuard guard, HttpServerOptions options) {
     this.routes = routes;
+    this.guard = guard;
     this.options = options;
   }
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(options).requestHandler(routes.requestHandler(vertx));
+    Handler<HttpServerRequest> handler = routes.requestHandler(vertx);
+    server = vertx.createHttpServer(options)
+        .connectionHandler(guard::accepted)
+        .requestHandler(request -> {
+          guard.requestArrived(request);
+          handler.handle(request);
+        });
     return server.listen();
   }
 

@@ -25,6 +25,10 @@ import org.telemetryhub.hub.auth.TokenService;
 import org.telemetryhub.hub.config.HubSettings;
 import org.telemetryhub.hub.device.DeviceChannel;
 import org.telemetryhub.hub.device.DeviceEndpoint;
+import org.telemetryhub.hub.limits.ConnectionGuard;
+import org.telemetryhub.hub.limits.ConnectionLimits;
+import org.telemetryhub.hub.limits.HandshakeRate;
+import org.telemetryhub.hub.limits.UpgradeGate;
 import org.telemetryhub.hub.liveness.DeviceRegistry;
 import org.telemetryhub.hub.logging.EventLog;
 import org.telemetryhub.hub.metrics.HubMetrics;
@@ -49,6 +53,8 @@ import org.telemetryhub.hub.store.sqlite.SqliteReadingStore;
 public final class Hub {
 
   private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+  /** Source addresses whose handshake rate is tracked at once; a flood of distinct addresses resets the table. */
+  private static final int MAX_RATE_TRACKED_ADDRESSES = 100_000;
 
   private final HubSettings settings;
   private final Vertx vertx;
@@ -142,15 +148,21 @@ public final class Hub {
           settings.heartbeatInterval(), settings.heartbeatTimeout());
       RetentionTask retention = new RetentionTask(vertx, store, Duration.ofDays(settings.retentionDays()), clock);
       Hub hub = new Hub(settings, vertx, store, writer, devices, subscribers, retention, meters);
+      ConnectionGuard guard = new ConnectionGuard(vertx,
+          new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()), metrics,
+          settings.headerTimeout(), settings.upgradeTimeout(), settings.idleTimeout());
+      UpgradeGate upgradeGate = new UpgradeGate(new HandshakeRate(settings.handshakeRatePerAddress(),
+          10.0 * settings.handshakeRatePerAddress(), MAX_RATE_TRACKED_ADDRESSES, System::nanoTime), metrics);
       ApiRoutes routes = new ApiRoutes(registry, store, writer, prometheus, alerts,
-          new DeviceEndpoint(devices, authenticator, () -> hub.accepting),
-          new SubscriberEndpoint(subscribers, authenticator, settings.allowedOrigins(), () -> hub.accepting),
-          () -> hub.accepting, clock);
+          new DeviceEndpoint(devices, authenticator, guard, () -> hub.accepting),
+          new SubscriberEndpoint(subscribers, authenticator, settings.allowedOrigins(), guard, () -> hub.accepting),
+          upgradeGate, () -> hub.accepting, clock);
       writer.start();
-      hub.listen(routes);
+      hub.listen(routes, guard);
       retention.start(settings.retentionCheckInterval());
-      LOG.info("hub listening on port {} ({} event loops, {} transport, store {}, auth {})", hub.port, settings.eventLoops(),
-          vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO", store.describe(), settings.authEnabled() ? "on" : "OFF");
+      LOG.info("hub listening on port {} ({} event loops, {} transport, store {}, auth {}, at most {} connections, {} per address)",
+          hub.port, settings.eventLoops(), vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO", store.describe(),
+          settings.authEnabled() ? "on" : "OFF", settings.maxConnections(), settings.maxConnectionsPerAddress());
       return hub;
     } catch (Exception e) {
       if (store != null) {
@@ -179,11 +191,11 @@ public final class Hub {
    * with the same host and port; for "any free port" that takes a negative port (-1), since
    * servers on port 0 would each get a port of their own.
    */
-  private void listen(ApiRoutes routes) throws Exception {
+  private void listen(ApiRoutes routes, ConnectionGuard guard) throws Exception {
     HttpServerOptions options = serverOptions(settings.port() == 0 ? -1 : settings.port());
     List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
     await(vertx.deployVerticle(() -> {
-      HttpVerticle server = new HttpVerticle(routes, options);
+      HttpVerticle server = new HttpVerticle(routes, guard, options);
       servers.add(server);
       return server;
     }, new DeploymentOptions().setInstances(settings.eventLoops())));

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.function.BooleanSupplier;
 import org.telemetryhub.hub.alerts.AlertEngine;
 import org.telemetryhub.hub.device.DeviceEndpoint;
+import org.telemetryhub.hub.limits.UpgradeGate;
 import org.telemetryhub.hub.liveness.DeviceRegistry;
 import org.telemetryhub.hub.metrics.PrometheusEndpoint;
 import org.telemetryhub.hub.pubsub.SubscriberEndpoint;
@@ -26,16 +27,18 @@ public final class ApiRoutes {
   private final DeviceEndpoint deviceEndpoint;
   private final SubscriberEndpoint subscriberEndpoint;
   private final AlertEngine alerts;
+  private final UpgradeGate upgradeGate;
 
   public ApiRoutes(DeviceRegistry registry, ReadingStore store, StoreWriter writer, PrometheusEndpoint prometheus,
                    AlertEngine alerts, DeviceEndpoint deviceEndpoint, SubscriberEndpoint subscriberEndpoint,
-                   BooleanSupplier accepting, Clock clock) {
+                   UpgradeGate upgradeGate, BooleanSupplier accepting, Clock clock) {
     this.devices = new DevicesApi(registry, store, clock);
     this.health = new HealthApi(store, writer, accepting);
     this.prometheus = prometheus;
     this.deviceEndpoint = deviceEndpoint;
     this.subscriberEndpoint = subscriberEndpoint;
     this.alerts = alerts;
+    this.upgradeGate = upgradeGate;
   }
 
   /**
@@ -46,9 +49,13 @@ public final class ApiRoutes {
     Router router = router(vertx);
     return request -> {
       if (request.path().startsWith(DeviceEndpoint.PATH_PREFIX) && request.method() == HttpMethod.GET) {
-        deviceEndpoint.handle(request);
+        if (upgradeGate.admit(request)) {
+          deviceEndpoint.handle(request);
+        }
       } else if (request.path().equals(SubscriberEndpoint.PATH) && request.method() == HttpMethod.GET) {
-        subscriberEndpoint.handle(request);
+        if (upgradeGate.admit(request)) {
+          subscriberEndpoint.handle(request);
+        }
       } else {
         router.handle(request);
       }

@@ -169,6 +169,34 @@ public final class HubSettings {
           + "(for, resolve and devices are optional). Default: none.")
   List<String> alertRules = new ArrayList<>();
 
+  @Option(names = "--max-connections", defaultValue = "0",
+      description = "TCP connections the hub holds at most (devices, subscribers, HTTP clients); one more is answered "
+          + "503 and closed at once. 0: nine tenths of the process's open-file limit. Default: ${DEFAULT-VALUE}.")
+  int maxConnections;
+
+  @Option(names = "--max-connections-per-address", defaultValue = "0",
+      description = "TCP connections one source address may hold; one more is answered 503 and closed at once. "
+          + "Raise it for fleets behind one NAT address. 0: a quarter of --max-connections. Default: ${DEFAULT-VALUE}.")
+  int maxConnectionsPerAddress;
+
+  @Option(names = "--handshake-rate-per-address", defaultValue = "100",
+      description = "WebSocket upgrades per second one source address may make on average, in bursts of up to ten "
+          + "times as many; more are answered 429 with Retry-After. Default: ${DEFAULT-VALUE}.")
+  int handshakeRatePerAddress;
+
+  @Option(names = "--header-timeout", defaultValue = "10s", converter = DurationConverter.class,
+      description = "Time a new connection has to send its first request's headers. Default: ${DEFAULT-VALUE}.")
+  Duration headerTimeout;
+
+  @Option(names = "--upgrade-timeout", defaultValue = "10s", converter = DurationConverter.class,
+      description = "Time from a WebSocket upgrade request's headers to the open WebSocket. Default: ${DEFAULT-VALUE}.")
+  Duration upgradeTimeout;
+
+  @Option(names = "--idle-timeout", defaultValue = "60s", converter = DurationConverter.class,
+      description = "Time an HTTP keep-alive connection may wait for its next request (from the start of the last one). "
+          + "WebSockets are kept by their heartbeat instead. Default: ${DEFAULT-VALUE}.")
+  Duration idleTimeout;
+
   @Option(names = "--shutdown-timeout", defaultValue = "10s", converter = DurationConverter.class,
       description = "How long a graceful stop may take to flush and close. Default: ${DEFAULT-VALUE}.")
   Duration shutdownTimeout;
@@ -202,6 +230,24 @@ public final class HubSettings {
   public int retentionDays() { return retentionDays; }
   public Duration retentionCheckInterval() { return retentionCheckInterval; }
   public Duration shutdownTimeout() { return shutdownTimeout; }
+  public Duration headerTimeout() { return headerTimeout; }
+  public Duration upgradeTimeout() { return upgradeTimeout; }
+  public Duration idleTimeout() { return idleTimeout; }
+  public int handshakeRatePerAddress() { return handshakeRatePerAddress; }
+
+  /** --max-connections, or nine tenths of the open-file limit when it is 0 (the rest is left for files and the JVM). */
+  public int maxConnections() {
+    if (maxConnections > 0) {
+      return maxConnections;
+    }
+    long openFiles = OpenFileLimit.get();
+    return (int) Math.max(64, Math.min(Integer.MAX_VALUE, openFiles - Math.max(64, openFiles / 10)));
+  }
+
+  /** --max-connections-per-address, or a quarter of {@link #maxConnections()} when it is 0. */
+  public int maxConnectionsPerAddress() {
+    return maxConnectionsPerAddress > 0 ? maxConnectionsPerAddress : Math.max(1, maxConnections() / 4);
+  }
   public List<String> allowedOrigins() { return allowedOrigins; }
   public SubscriberChannel.Limits subscriberLimits() {
     return new SubscriberChannel.Limits(maxSubscribers, maxChannelsPerRequest, maxSubscriptions, subscriberQueue,
@@ -254,6 +300,15 @@ public final class HubSettings {
     if (storeQueueCapacity < batchSize) {
       problems.add("store-queue-capacity (" + storeQueueCapacity + ") must be at least batch-size (" + batchSize + ")");
     }
+    if (maxConnections < 0 || maxConnectionsPerAddress < 0) {
+      problems.add("max-connections and max-connections-per-address must be 0 (automatic) or more");
+    }
+    if (handshakeRatePerAddress < 1) {
+      problems.add("handshake-rate-per-address must be at least 1, not " + handshakeRatePerAddress);
+    }
+    requirePositive(problems, "header-timeout", headerTimeout);
+    requirePositive(problems, "upgrade-timeout", upgradeTimeout);
+    requirePositive(problems, "idle-timeout", idleTimeout);
     if (maxPendingPerDevice < 2) {
       problems.add("max-pending-per-device must be at least 2, not " + maxPendingPerDevice);
     }

@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 import org.telemetryhub.hub.auth.AuthException;
 import org.telemetryhub.hub.auth.BearerToken;
 import org.telemetryhub.hub.auth.Authenticator;
+import org.telemetryhub.hub.limits.ConnectionGuard;
 import org.telemetryhub.hub.logging.ConnectionIds;
 import org.telemetryhub.hub.logging.EventLog;
 import org.telemetryhub.hub.logging.Refusal;
@@ -22,12 +23,14 @@ public final class DeviceEndpoint implements Handler<HttpServerRequest> {
 
   private final DeviceChannel channel;
   private final Authenticator authenticator;
+  private final ConnectionGuard guard;
   private final BooleanSupplier accepting;
 
   /** @param accepting false while the hub is stopping: new devices get 503 */
-  public DeviceEndpoint(DeviceChannel channel, Authenticator authenticator, BooleanSupplier accepting) {
+  public DeviceEndpoint(DeviceChannel channel, Authenticator authenticator, ConnectionGuard guard, BooleanSupplier accepting) {
     this.channel = channel;
     this.authenticator = authenticator;
+    this.guard = guard;
     this.accepting = accepting;
   }
 
@@ -55,7 +58,10 @@ public final class DeviceEndpoint implements Handler<HttpServerRequest> {
       } else {
         VertxInternals.refuseCompression(request);
         request.toWebSocket()
-            .onSuccess(ws -> new DeviceConnection(channel, ws, io.vertx.core.Vertx.currentContext(), connectionId, deviceId).start())
+            .onSuccess(ws -> {
+              guard.upgraded(request);
+              new DeviceConnection(channel, ws, io.vertx.core.Vertx.currentContext(), connectionId, deviceId).start();
+            })
             .onFailure(e -> EventLog.refused(connectionId, remote(request), request.path(), 400, "upgrade failed: " + e.getMessage()));
       }
     });

@@ -55,4 +55,16 @@ public final class EventLog {
   public static void rejectedReadings(String connectionId, String device, String reason, long count, String example) {
     LOG.warn("conn={} device={} rejected {} reading(s) reason={} e.g. {}", connectionId, device, count, reason, example);
   }
+
+  /** Connections refused at accept for a limit; {@code count} is how many this line stands for (throttled). */
+  public static void connectionsRefused(String remote, String why, long count) {
+    LOG.warn("remote={} connection refused: {} ({} refused since the last such line)", remote, why, count);
+  }
+
+  /** A connection closed for missing a deadline; {@code count} is how many this line stands for (throttled). */
+  public static void connectionTimedOut(String connectionId, String remote, String phase, long millis, long count) {
+    LOG.warn("conn={} remote={} closed: no {} within {} ms ({} closed for a deadline since the last such line)",
+        connectionId, remote, "headers".equals(phase) ? "request headers" : "upgrade".equals(phase) ? "WebSocket upgrade"
+            : "request on an idle connection", millis, count);
+  }
 }

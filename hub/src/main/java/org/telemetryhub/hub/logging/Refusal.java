@@ -12,6 +12,11 @@ public final class Refusal {
 
   public static void refuse(HttpServerRequest request, String connectionId, int status, String why) {
     EventLog.refused(connectionId, String.valueOf(request.remoteAddress()), request.path(), status, why);
+    respond(request, status, why);
+  }
+
+  /** Answers without a log line, for refusals an attacker can repeat at will (logged throttled by the caller). */
+  public static void respond(HttpServerRequest request, int status, String why) {
     request.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -48,6 +48,17 @@ public interface HubMetrics {
 
   void registerStoreQueue(IntSupplier queuedReadings);
 
+  /** A connection was refused at accept because of a limit. */
+  void connectionRefused(ConnectionRefusal refusal);
+
+  /** A connection was closed because it missed the deadline of a phase. */
+  void connectionTimedOut(ConnectionPhase phase);
+
+  /** A WebSocket upgrade was refused with 429: its address handshakes faster than allowed. */
+  void handshakeRateLimited();
+
+  void registerConnections(IntSupplier openConnections);
+
   HubMetrics NOOP = new HubMetrics() {
     @Override public void deviceConnectionOpened() { }
     @Override public void deviceConnectionClosed() { }
@@ -66,5 +77,9 @@ public interface HubMetrics {
     @Override public void subscriberMessagesLost(SlowPolicy policy, long count) { }
     @Override public void registerDeviceStates(ToIntFunction<DeviceState> devicesInState) { }
     @Override public void registerStoreQueue(IntSupplier queuedReadings) { }
+    @Override public void connectionRefused(ConnectionRefusal refusal) { }
+    @Override public void connectionTimedOut(ConnectionPhase phase) { }
+    @Override public void handshakeRateLimited() { }
+    @Override public void registerConnections(IntSupplier openConnections) { }
   };
 }

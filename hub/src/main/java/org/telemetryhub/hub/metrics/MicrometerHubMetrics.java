@@ -38,6 +38,10 @@ public final class MicrometerHubMetrics implements HubMetrics {
   public static final String SUBSCRIBER_DELIVERED = "hub.subscriber.messages.delivered";
   public static final String SUBSCRIBER_LOST = "hub.subscriber.messages.lost";
   public static final String SUBSCRIBER_LATENCY = "hub.subscriber.delivery.latency";
+  public static final String TCP_CONNECTIONS = "hub.tcp.connections";
+  public static final String CONNECTIONS_REFUSED = "hub.tcp.connections.refused";
+  public static final String CONNECTIONS_TIMED_OUT = "hub.tcp.connections.timed.out";
+  public static final String HANDSHAKES_RATE_LIMITED = "hub.handshakes.rate.limited";
 
   private final MeterRegistry registry;
   private final AtomicInteger activeConnections = new AtomicInteger();
@@ -56,6 +60,9 @@ public final class MicrometerHubMetrics implements HubMetrics {
   private final Counter subscriberDelivered;
   private final Timer subscriberLatency;
   private final Map<SlowPolicy, Counter> subscriberLost = new EnumMap<>(SlowPolicy.class);
+  private final Map<ConnectionRefusal, Counter> connectionsRefused = new EnumMap<>(ConnectionRefusal.class);
+  private final Map<ConnectionPhase, Counter> connectionsTimedOut = new EnumMap<>(ConnectionPhase.class);
+  private final Counter handshakesRateLimited;
 
   public MicrometerHubMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -101,6 +108,33 @@ public final class MicrometerHubMetrics implements HubMetrics {
       subscriberLost.put(policy, Counter.builder(SUBSCRIBER_LOST).tag("policy", policy.wireName())
           .description("Messages a slow subscriber lost, by its policy").register(registry));
     }
+    for (ConnectionRefusal refusal : ConnectionRefusal.values()) {
+      connectionsRefused.put(refusal, Counter.builder(CONNECTIONS_REFUSED).tag("reason", refusal.tag())
+          .description("TCP connections refused at accept by a connection limit").register(registry));
+    }
+    for (ConnectionPhase phase : ConnectionPhase.values()) {
+      connectionsTimedOut.put(phase, Counter.builder(CONNECTIONS_TIMED_OUT).tag("phase", phase.tag())
+          .description("TCP connections closed for missing a deadline: headers, upgrade or idle").register(registry));
+    }
+    handshakesRateLimited = Counter.builder(HANDSHAKES_RATE_LIMITED)
+        .description("WebSocket upgrades refused with 429: the address handshakes faster than allowed").register(registry);
+  }
+
+  @Override public void connectionRefused(ConnectionRefusal refusal) {
+    connectionsRefused.get(refusal).increment();
+  }
+
+  @Override public void connectionTimedOut(ConnectionPhase phase) {
+    connectionsTimedOut.get(phase).increment();
+  }
+
+  @Override public void handshakeRateLimited() {
+    handshakesRateLimited.increment();
+  }
+
+  @Override public void registerConnections(IntSupplier openConnections) {
+    Gauge.builder(TCP_CONNECTIONS, openConnections::getAsInt)
+        .description("TCP connections the hub holds: devices, subscribers and HTTP clients").register(registry);
   }
 
   @Override public void subscriberConnectionOpened() {

@@ -10,6 +10,7 @@ import java.util.function.BooleanSupplier;
 import org.telemetryhub.hub.auth.AuthException;
 import org.telemetryhub.hub.auth.BearerToken;
 import org.telemetryhub.hub.auth.Authenticator;
+import org.telemetryhub.hub.limits.ConnectionGuard;
 import org.telemetryhub.hub.logging.ConnectionIds;
 import org.telemetryhub.hub.logging.EventLog;
 import org.telemetryhub.hub.logging.Refusal;
@@ -26,14 +27,16 @@ public final class SubscriberEndpoint implements Handler<HttpServerRequest> {
   private final SubscriberChannel channel;
   private final Authenticator authenticator;
   private final List<String> allowedOrigins;
+  private final ConnectionGuard guard;
   private final BooleanSupplier accepting;
 
   /** @param allowedOrigins origins (scheme://host[:port]) allowed besides the hub's own; "*" allows any */
   public SubscriberEndpoint(SubscriberChannel channel, Authenticator authenticator, List<String> allowedOrigins,
-                            BooleanSupplier accepting) {
+                            ConnectionGuard guard, BooleanSupplier accepting) {
     this.channel = channel;
     this.authenticator = authenticator;
     this.allowedOrigins = List.copyOf(allowedOrigins);
+    this.guard = guard;
     this.accepting = accepting;
   }
 
@@ -58,6 +61,7 @@ public final class SubscriberEndpoint implements Handler<HttpServerRequest> {
         Refusal.refuse(request, connectionId, 400, "expected a WebSocket upgrade request");
       } else {
         request.toWebSocket().onSuccess(ws -> {
+          guard.upgraded(request);
           if (channel.openConnections() >= channel.limits.maxSubscribers()) {
             EventLog.refused(connectionId, String.valueOf(request.remoteAddress()), PATH, POLICY_VIOLATION,
                 "subscriber limit reached");

@@ -1,11 +1,16 @@
 package org.telemetryhub.hub.websocket;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -21,6 +26,36 @@ public final class VertxInternals {
   static final String VERTX_HANDLER = "handler";
 
   private VertxInternals() {
+  }
+
+  /**
+   * Answers a connection refused at accept with {@code status} and a JSON body, then closes it.
+   * The response is written straight to the socket, past the HTTP encoder: no request has been
+   * read, and none will be. Without access to the channel the connection is just closed.
+   */
+  public static void refuseConnection(HttpConnection connection, int status, String json) {
+    if (!(connection instanceof ConnectionBase base)) {
+      connection.close();
+      return;
+    }
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    String head = "HTTP/1.1 " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+    ChannelPipeline pipeline = base.channel().pipeline();
+    pipeline.firstContext().writeAndFlush(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * Runs {@code action} once the connection's TCP socket has closed, whatever it became: Vert.x's
+   * own close handler of an HTTP connection does not run once it was upgraded to a WebSocket.
+   */
+  public static void onTcpClose(HttpConnection connection, Runnable action) {
+    if (connection instanceof ConnectionBase base) {
+      base.channel().closeFuture().addListener(ignored -> action.run());
+    } else {
+      connection.closeHandler(ignored -> action.run());
+    }
   }
 
   /** The socket's Netty context, or null when this Vert.x does not expose it. */

@@ -53,7 +53,9 @@ public final class HubApi {
         return Double.parseDouble(line.substring(series.length() + 1).trim());
       }
     }
-    throw new AssertionError("no series " + series + " in /metrics");
+    String name = series.replaceAll("\\{.*", "");
+    throw new AssertionError("no series " + series + " in /metrics; series of that name: "
+        + java.util.Arrays.stream(body.split("\n")).filter(line -> line.startsWith(name)).toList());
   }
 
   /** Every stored reading of the device in [from, to], through the history API (at most 10,000). */

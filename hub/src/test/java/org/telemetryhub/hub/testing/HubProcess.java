@@ -54,7 +54,14 @@ public final class HubProcess implements AutoCloseable {
 
   /** As {@link #run(Map, String...)}, with a given jar (from another module: ../hub/target/hub.jar). */
   public static HubProcess run(Path jar, Map<String, String> environment, List<String> args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString()));
+    return run(List.of(), jar, environment, args);
+  }
+
+  /** As {@link #run(Path, Map, List)}, the JVM started through {@code launcher}, such as {@code prlimit --nofile=1024:1024}. */
+  public static HubProcess run(List<String> launcher, Path jar, Map<String, String> environment, List<String> args)
+      throws IOException {
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(List.of(javaBinary(), "-jar", jar.toString()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(name -> name.startsWith("HUB_"));

@@ -1,0 +1,213 @@
+package org.telemetryhub.hub.limits;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.telemetryhub.hub.testing.DeviceClient;
+import org.telemetryhub.hub.testing.HubApi;
+import org.telemetryhub.hub.testing.Poll;
+import org.telemetryhub.hub.testing.TestHub;
+
+/**
+ * The limits an operator sets on connections, over real sockets: silent and slow sockets are
+ * closed at their deadline, one address cannot take every connection, handshakes are rate
+ * limited per address. Devices from other addresses (127.0.0.2: loopback has the whole
+ * 127.0.0.0/8) keep connecting and streaming throughout.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
+class ConnectionLimitsIT {
+
+  /** The test's own API calls come from 127.0.0.1; attackers and neighbours from addresses of their own. */
+  private static final String ATTACKER = "127.0.0.5";
+  private static final String NEIGHBOUR = "127.0.0.2";
+
+  @TempDir
+  Path dataDir;
+  private final List<Socket> sockets = new ArrayList<>();
+
+  @AfterEach
+  void closeSockets() throws IOException {
+    for (Socket socket : sockets) {
+      socket.close();
+    }
+  }
+
+  private Socket open(int port, String from) throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress(from, 0));
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    sockets.add(socket);
+    return socket;
+  }
+
+  /** What the hub sent before closing the socket, or null if it is still open after {@code wait}. */
+  private static String readUntilClosed(Socket socket, Duration wait) throws IOException {
+    socket.setSoTimeout((int) wait.toMillis());
+    InputStream in = socket.getInputStream();
+    StringBuilder received = new StringBuilder();
+    byte[] buffer = new byte[4096];
+    try {
+      int read;
+      while ((read = in.read(buffer)) >= 0) {
+        received.append(new String(buffer, 0, read, StandardCharsets.US_ASCII));
+      }
+      return received.toString();
+    } catch (SocketTimeoutException stillOpen) {
+      return null;
+    } catch (java.net.SocketException reset) {
+      return received.toString();
+    }
+  }
+
+  private static DeviceClient deviceFrom(Vertx vertx, String address, int port, String id) {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(address));
+    return DeviceClient.open(client, port, id);
+  }
+
+  private static void streams(DeviceClient device) {
+    device.sendPackets(20f, Instant.now().getEpochSecond(), 50f, 1000f);
+    device.awaitAck(1, Duration.ofSeconds(10));
+  }
+
+  /** Verifies that sockets that send nothing, or never finish their headers, are closed at the header timeout and counted. */
+  @Test
+  void silentAndSlowHeaderSocketsAreClosedAtTheDeadline(Vertx vertx) throws Exception {
+    try (TestHub hub = TestHub.start(dataDir, "--header-timeout=500ms")) {
+      List<Socket> slow = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        Socket socket = open(hub.port(), ATTACKER);
+        if (i % 2 == 0) {
+          socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+        }
+        slow.add(socket);
+      }
+      for (Socket socket : slow) {
+        assertTrue(readUntilClosed(socket, Duration.ofSeconds(10)) != null, "closed by the hub");
+      }
+      HubApi api = hub.api();
+      assertEquals(100.0, api.metric("hub_tcp_connections_timed_out_total{phase=\"headers\"}"));
+      streams(deviceFrom(vertx, NEIGHBOUR, hub.port(), "dev-1"));
+    }
+  }
+
+  /** Verifies that a keep-alive connection is closed when no request follows within the idle timeout. */
+  @Test
+  void idleKeepAliveConnectionsAreClosed() throws Exception {
+    try (TestHub hub = TestHub.start(dataDir, "--idle-timeout=500ms")) {
+      Socket socket = open(hub.port(), ATTACKER);
+      socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      String received = readUntilClosed(socket, Duration.ofSeconds(10));
+      assertTrue(received != null && received.startsWith("HTTP/1.1 200"), String.valueOf(received));
+      assertEquals(1.0, hub.api().metric("hub_tcp_connections_timed_out_total{phase=\"idle\"}"));
+    }
+  }
+
+  /** Verifies that a connection that asked to upgrade and is no WebSocket by the upgrade timeout is closed. */
+  @Test
+  void anUpgradeThatDoesNotHappenIsClosed() throws Exception {
+    try (TestHub hub = TestHub.start(dataDir, "--upgrade-timeout=500ms")) {
+      Socket socket = open(hub.port(), ATTACKER);
+      socket.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      assertTrue(readUntilClosed(socket, Duration.ofSeconds(10)) != null);
+      assertEquals(1.0, hub.api().metric("hub_tcp_connections_timed_out_total{phase=\"upgrade\"}"));
+    }
+  }
+
+  /**
+   * Verifies that one address cannot hold more than its share: past the limit its connections are
+   * answered 503 and closed at once, counted, while another address connects and streams.
+   */
+  @Test
+  void oneAddressCannotTakeEveryConnection(Vertx vertx) throws Exception {
+    try (TestHub hub = TestHub.start(dataDir, "--max-connections=30", "--max-connections-per-address=10")) {
+      for (int i = 0; i < 10; i++) {
+        open(hub.port(), ATTACKER);
+      }
+      Poll.until("10 connections held", Duration.ofSeconds(10), () -> hub.api().metric("hub_tcp_connections") >= 10);
+      Socket refused = open(hub.port(), ATTACKER);
+      String answer = readUntilClosed(refused, Duration.ofSeconds(5));
+      assertTrue(answer != null && answer.startsWith("HTTP/1.1 503"), String.valueOf(answer));
+      assertTrue(answer.contains("address " + ATTACKER + " holds its limit of 10 connections"), answer);
+      assertEquals(1.0, hub.api().metric("hub_tcp_connections_refused_total{reason=\"max_per_address\"}"));
+
+      streams(deviceFrom(vertx, NEIGHBOUR, hub.port(), "dev-2"));
+      // Many addresses together reach the overall limit.
+      String full = null;
+      for (int i = 0; i < 40 && full == null; i++) {
+        Socket socket = open(hub.port(), "127.0.0." + (10 + i % 5));
+        full = readUntilClosed(socket, Duration.ofMillis(200));
+      }
+      assertTrue(full != null && full.contains("the hub holds its limit of 30 connections"), String.valueOf(full));
+      closeSockets();
+      sockets.clear();
+      Poll.until("room again", Duration.ofSeconds(10), () -> hub.api().get("/health").status() == 200);
+      assertTrue(hub.api().metric("hub_tcp_connections_refused_total{reason=\"max_connections\"}") >= 1.0);
+    }
+  }
+
+  /** Verifies that upgrades beyond an address's handshake rate get 429 with Retry-After, and other addresses do not notice. */
+  @Test
+  void handshakesBeyondTheRateGet429(Vertx vertx) throws Exception {
+    try (TestHub hub = TestHub.start(dataDir, "--handshake-rate-per-address=1")) {
+      WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(ATTACKER));
+      int accepted = 0;
+      int limited = 0;
+      for (int i = 0; i < 15; i++) {
+        try {
+          DeviceClient.connect(client, hub.port(), "burst-" + i, TestHub.token("burst-" + i))
+              .await(10, TimeUnit.SECONDS).close();
+          accepted++;
+        } catch (io.vertx.core.http.UpgradeRejectedException e) {
+          assertEquals(429, e.getStatus());
+          assertTrue(Integer.parseInt(e.getHeaders().get("Retry-After")) >= 1);
+          assertTrue(e.getBody().toString().contains("too many WebSocket handshakes from " + ATTACKER), e.getBody().toString());
+          limited++;
+        }
+      }
+      assertTrue(accepted >= 10 && accepted <= 11, "a burst of ten, then about one a second: " + accepted);
+      assertEquals(15 - accepted, limited);
+      assertEquals(limited, (int) hub.api().metric("hub_handshakes_rate_limited_total"));
+      streams(deviceFrom(vertx, NEIGHBOUR, hub.port(), "dev-3"));
+    }
+  }
+
+  /** Verifies that an upgrade request with a malformed Sec-WebSocket-Key is refused with 400 before anything else. */
+  @Test
+  void malformedWebSocketKeysAreRefused() throws Exception {
+    try (TestHub hub = TestHub.start(dataDir)) {
+      for (String key : new String[] {"short", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "!!!!!!!!!!!!!!!!!!!!!!==", ""}) {
+        Socket socket = open(hub.port(), ATTACKER);
+        socket.getOutputStream().write(("GET /ws/devices/dev-1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + key + "\r\n"
+            + "Authorization: Bearer " + TestHub.token("dev-1") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.setSoTimeout(5_000);
+        byte[] head = new byte[12];
+        int read = socket.getInputStream().readNBytes(head, 0, 12);
+        assertEquals("HTTP/1.1 400", new String(head, 0, read, StandardCharsets.US_ASCII), "key '" + key + "'");
+      }
+    }
+  }
+}

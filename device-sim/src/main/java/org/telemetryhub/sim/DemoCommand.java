@@ -3,10 +3,13 @@ package org.telemetryhub.sim;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.telemetryhub.hub.Hub;
+import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.auth.SecretFile;
+import org.telemetryhub.hub.auth.TokenService;
 import org.telemetryhub.hub.config.HubSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,6 +21,8 @@ import picocli.CommandLine.Option;
     description = {"Runs a hub (embedded store) and a simulated fleet streaming to it; Ctrl-C stops both cleanly.",
         "The fleet options are those of device-sim itself; --url is set to the hub started here."})
 public final class DemoCommand implements Callable<Integer> {
+
+  private static final Duration DEMO_TOKEN_VALIDITY = Duration.ofDays(7);
 
   @Option(names = "--port", defaultValue = "8080", description = "Port of the hub. Default: ${DEFAULT-VALUE}.")
   int port;
@@ -37,7 +42,7 @@ public final class DemoCommand implements Callable<Integer> {
       return SimCommand.EXIT_BAD_OPTIONS;
     }
     Hub hub = Hub.start(hubSettings);
-    String secret = SecretFile.loadOrCreate(dataDir);
+    String secret = SecretFile.loadOrCreate(dataDir).signing();
     fleetSettings.url = URI.create("ws://127.0.0.1:" + hub.port());
     fleetSettings.tokenSecret = secret;
     Function<Vertx, TokenSource> tokens = SimCommand.tokenSource(fleetSettings);
@@ -46,11 +51,22 @@ public final class DemoCommand implements Callable<Integer> {
       return SimCommand.EXIT_BAD_OPTIONS;
     }
     String http = "http://localhost:" + hub.port();
+    String apiToken;
+    Vertx tokenVertx = Vertx.vertx();
+    try {
+      apiToken = TokenService.withSecret(tokenVertx, secret).issueApiToken("demo", ApiAccess.Role.READ, DEMO_TOKEN_VALIDITY);
+    } finally {
+      tokenVertx.close();
+    }
+    String auth = "-H \"Authorization: Bearer $HUB_TOKEN\" ";
+    String first = fleetSettings.deviceId(fleetSettings.firstId);
     System.out.println();
     System.out.println("Telemetry hub demo: " + fleetSettings.devices + " simulated devices streaming to " + http);
-    System.out.println("  devices        curl -s " + http + "/api/devices");
-    System.out.println("  one device     curl -s " + http + "/api/devices/" + fleetSettings.deviceId(fleetSettings.firstId));
-    System.out.println("  its history    curl -s '" + http + "/api/devices/" + fleetSettings.deviceId(fleetSettings.firstId) + "/readings'");
+    System.out.println("  The API needs a token; this one reads everything for 7 days (role read):");
+    System.out.println("  export HUB_TOKEN=" + apiToken);
+    System.out.println("  devices        curl -s " + auth + http + "/api/devices");
+    System.out.println("  one device     curl -s " + auth + http + "/api/devices/" + first);
+    System.out.println("  its history    curl -s " + auth + "'" + http + "/api/devices/" + first + "/readings'");
     System.out.println("  health         curl -s " + http + "/health");
     System.out.println("  metrics        curl -s " + http + "/metrics | grep ^hub_");
     System.out.println("  subscribe      java -jar hub/target/hub.jar subscribe 'readings/+' 'status/+' --url ws://127.0.0.1:"

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
+import org.telemetryhub.hub.auth.SecretFile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -139,7 +140,7 @@ public final class SimCommand implements Callable<Integer> {
             + ": give --token-secret, --token-secret-file, --tokens FILE, or --no-auth");
         return null;
       }
-      secret = Files.readString(settings.tokenSecretFile).strip();
+      secret = SecretFile.read(settings.tokenSecretFile).signing();
     }
     String signingSecret = secret;
     return vertx -> TokenSource.fromSecret(vertx, signingSecret);

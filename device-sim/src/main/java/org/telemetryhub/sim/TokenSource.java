@@ -25,7 +25,7 @@ public interface TokenSource {
 
   /** Mints tokens as a provisioning service would, with the hub's signing secret. */
   static TokenSource fromSecret(Vertx vertx, String secret) {
-    TokenService tokens = new TokenService(vertx, secret);
+    TokenService tokens = TokenService.withSecret(vertx, secret);
     return new TokenSource() {
       @Override
       public String tokenFor(String deviceId) {

@@ -1,5 +1,6 @@
 package org.telemetryhub.sim;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -12,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.telemetryhub.hub.Hub;
+import org.telemetryhub.hub.auth.ApiAccess;
+import org.telemetryhub.hub.auth.TokenService;
 import org.telemetryhub.hub.config.HubSettings;
 import picocli.CommandLine;
 
@@ -24,9 +27,22 @@ final class HubForTests implements AutoCloseable {
       .connectTimeout(Duration.ofSeconds(5)).build();
 
   final Hub hub;
+  /** An api token with role read, as a dashboard or script would hold. */
+  private final String apiToken;
 
   private HubForTests(Hub hub) {
     this.hub = hub;
+    Vertx vertx = Vertx.vertx();
+    try {
+      this.apiToken = TokenService.withSecret(vertx, SECRET).issueApiToken("device-sim-tests", ApiAccess.Role.READ, null);
+    } finally {
+      vertx.close();
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + path))
+        .header("Authorization", "Bearer " + apiToken).timeout(Duration.ofSeconds(10));
   }
 
   static HubForTests start(Path dataDir, String... extraArgs) throws Exception {
@@ -48,8 +64,7 @@ final class HubForTests implements AutoCloseable {
 
   Answer answer(String path) {
     try {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + path))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = HTTP.send(request(path).build(), HttpResponse.BodyHandlers.ofString());
       return new Answer(response.statusCode(), new JsonObject(response.body()));
     } catch (IOException | InterruptedException e) {
       throw new AssertionError("GET " + path + " failed: " + e, e);
@@ -58,8 +73,7 @@ final class HubForTests implements AutoCloseable {
 
   JsonObject get(String path) {
     try {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + path))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = HTTP.send(request(path).build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         throw new AssertionError("GET " + path + ": HTTP " + response.statusCode() + " " + response.body());
       }
@@ -71,9 +85,7 @@ final class HubForTests implements AutoCloseable {
 
   String metrics() {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/metrics"))
-              .timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      return HTTP.send(request("/metrics").build(), HttpResponse.BodyHandlers.ofString()).body();
     } catch (IOException | InterruptedException e) {
       throw new AssertionError(e);
     }

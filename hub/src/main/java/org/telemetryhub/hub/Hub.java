@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,11 +21,14 @@ import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.alerts.AlertEngine;
 import org.telemetryhub.hub.api.ApiRoutes;
 import org.telemetryhub.hub.auth.Authenticator;
+import org.telemetryhub.hub.auth.Revocations;
 import org.telemetryhub.hub.auth.SecretFile;
 import org.telemetryhub.hub.auth.TokenService;
 import org.telemetryhub.hub.config.HubSettings;
 import org.telemetryhub.hub.device.DeviceChannel;
 import org.telemetryhub.hub.device.DeviceEndpoint;
+import org.telemetryhub.hub.files.FileWatcher;
+import org.telemetryhub.hub.files.OwnerOnlyFiles;
 import org.telemetryhub.hub.limits.ConnectionGuard;
 import org.telemetryhub.hub.limits.ConnectionLimits;
 import org.telemetryhub.hub.limits.HandshakeRate;
@@ -102,7 +106,9 @@ public final class Hub {
         .build();
     ReadingStore store = null;
     try {
-      Authenticator authenticator = authenticator(settings, vertx);
+      OwnerOnlyFiles.createDirectories(settings.dataDir());
+      Revocations revocations = Revocations.load(settings.dataDir());
+      Authenticator authenticator = authenticator(settings, vertx, revocations);
       InfluxEvents influxEvents = null;
       if (settings.influxStore()) {
         InfluxReadingStore influx = InfluxReadingStore.connect(settings.influxUrl(), settings.influxDatabase(),
@@ -156,7 +162,7 @@ public final class Hub {
       ApiRoutes routes = new ApiRoutes(registry, store, writer, prometheus, alerts,
           new DeviceEndpoint(devices, authenticator, guard, () -> hub.accepting),
           new SubscriberEndpoint(subscribers, authenticator, settings.allowedOrigins(), guard, () -> hub.accepting),
-          upgradeGate, () -> hub.accepting, clock);
+          upgradeGate, authenticator, revocations, settings.metricsAuth(), () -> hub.accepting, clock);
       writer.start();
       hub.listen(routes, guard);
       retention.start(settings.retentionCheckInterval());
@@ -177,13 +183,23 @@ public final class Hub {
     return vertx.executeBlocking(() -> store.latestTimestamp(device), false);
   }
 
-  private static Authenticator authenticator(HubSettings settings, Vertx vertx) throws java.io.IOException {
+  /**
+   * Signed tokens from the configured secrets; a secret file is re-read when it changes, so a
+   * rotation needs no restart.
+   */
+  private static Authenticator authenticator(HubSettings settings, Vertx vertx, Revocations revocations)
+      throws java.io.IOException {
     if (!settings.authEnabled()) {
-      LOG.warn("device authentication is OFF (--no-auth): any client can send readings as any device");
+      LOG.warn("authentication is OFF (--no-auth): any client can send readings as any device and read everything");
       return Authenticator.OPEN;
     }
-    String secret = settings.tokenSecret() != null ? settings.tokenSecret() : SecretFile.loadOrCreate(settings.dataDir());
-    return new TokenService(vertx, secret);
+    TokenService tokens = new TokenService(vertx, TokenSecrets.load(settings), revocations);
+    Path secretFile = TokenSecrets.file(settings);
+    if (secretFile != null) {
+      new FileWatcher(vertx, "token secrets", List.of(secretFile), () -> tokens.useKeys(SecretFile.read(secretFile)))
+          .start(settings.reloadCheckInterval());
+    }
+    return tokens;
   }
 
   /**

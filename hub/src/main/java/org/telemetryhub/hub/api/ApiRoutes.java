@@ -7,18 +7,28 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
 import org.telemetryhub.hub.alerts.AlertEngine;
+import org.telemetryhub.hub.auth.ApiAccess;
+import org.telemetryhub.hub.auth.Authenticator;
+import org.telemetryhub.hub.auth.Revocations;
 import org.telemetryhub.hub.device.DeviceEndpoint;
 import org.telemetryhub.hub.limits.UpgradeGate;
 import org.telemetryhub.hub.liveness.DeviceRegistry;
 import org.telemetryhub.hub.metrics.PrometheusEndpoint;
 import org.telemetryhub.hub.pubsub.SubscriberEndpoint;
+import org.telemetryhub.hub.pubsub.Topics;
 import org.telemetryhub.hub.store.ReadingStore;
 import org.telemetryhub.hub.store.StoreWriter;
 
-/** Every HTTP route of the hub, the device WebSocket upgrade among them. */
+/**
+ * Every HTTP route of the hub, the WebSocket upgrades among them. {@code /api/...} needs an api
+ * token (or a subscriber token, for the devices it covers); {@code /health/live},
+ * {@code /health/ready} ({@code /health}) are open, and so is {@code /metrics} unless
+ * {@code --metrics-auth}.
+ */
 public final class ApiRoutes {
 
   private final DevicesApi devices;
@@ -28,11 +38,18 @@ public final class ApiRoutes {
   private final SubscriberEndpoint subscriberEndpoint;
   private final AlertEngine alerts;
   private final UpgradeGate upgradeGate;
+  private final RevocationApi revocation;
+  private final Authenticator authenticator;
+  private final boolean metricsAuth;
 
   public ApiRoutes(DeviceRegistry registry, ReadingStore store, StoreWriter writer, PrometheusEndpoint prometheus,
                    AlertEngine alerts, DeviceEndpoint deviceEndpoint, SubscriberEndpoint subscriberEndpoint,
-                   UpgradeGate upgradeGate, BooleanSupplier accepting, Clock clock) {
+                   UpgradeGate upgradeGate, Authenticator authenticator, Revocations revocations, boolean metricsAuth,
+                   BooleanSupplier accepting, Clock clock) {
     this.devices = new DevicesApi(registry, store, clock);
+    this.revocation = new RevocationApi(registry, revocations, clock);
+    this.authenticator = authenticator;
+    this.metricsAuth = metricsAuth;
     this.health = new HealthApi(store, writer, accepting);
     this.prometheus = prometheus;
     this.deviceEndpoint = deviceEndpoint;
@@ -62,14 +79,32 @@ public final class ApiRoutes {
     };
   }
 
+  /** The alerts firing now, those of the devices the token may read alerts of. */
+  private void alerts(RoutingContext ctx) {
+    ApiAccess access = AccessHandler.of(ctx);
+    JsonArray firing = new JsonArray();
+    for (JsonObject alert : alerts.firing()) {
+      if (access.mayRead(Topics.ALERTS, alert.getString("device"))) {
+        firing.add(alert);
+      }
+    }
+    Json.send(ctx, 200, new JsonObject().put("alerts", firing));
+  }
+
   private Router router(Vertx vertx) {
     Router router = Router.router(vertx);
+    router.route("/api/*").handler(new AccessHandler(authenticator, AccessHandler.Need.ANY));
     router.get("/api/devices").handler(devices::list);
     router.get("/api/devices/:id").handler(devices::one);
     router.get("/api/devices/:id/readings").handler(devices::readings);
-    router.get("/api/alerts").handler(ctx -> Json.send(ctx, 200,
-        new JsonObject().put("alerts", new JsonArray(alerts.firing()))));
-    router.get("/health").handler(health::handle);
+    router.post("/api/devices/:id/revoke").handler(revocation::revoke);
+    router.get("/api/alerts").handler(this::alerts);
+    router.get("/health/live").handler(health::live);
+    router.get("/health/ready").handler(health::ready);
+    router.get("/health").handler(health::ready);
+    if (metricsAuth) {
+      router.get("/metrics").handler(new AccessHandler(authenticator, AccessHandler.Need.API_TOKEN));
+    }
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", PrometheusEndpoint.CONTENT_TYPE)
         .end(prometheus.scrape()));

@@ -5,12 +5,19 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.List;
+import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.liveness.DeviceRegistry;
 import org.telemetryhub.hub.liveness.DeviceView;
 import org.telemetryhub.hub.protocol.Reading;
+import org.telemetryhub.hub.pubsub.Echo;
+import org.telemetryhub.hub.pubsub.Topics;
 import org.telemetryhub.hub.store.ReadingStore;
 
-/** GET /api/devices, /api/devices/{id} and /api/devices/{id}/readings. */
+/**
+ * GET /api/devices, /api/devices/{id} and /api/devices/{id}/readings. A subscriber token sees the
+ * devices of which it is granted a channel, their last reading only with {@code readings/<id>},
+ * their history likewise, and never their remote addresses.
+ */
 final class DevicesApi {
 
   static final int DEFAULT_LIMIT = 1000;
@@ -28,22 +35,34 @@ final class DevicesApi {
   }
 
   void list(RoutingContext ctx) {
+    ApiAccess access = AccessHandler.of(ctx);
     JsonArray devices = new JsonArray();
     for (DeviceView view : registry.all()) {
-      devices.add(Json.device(view));
+      if (access.mayDescribe(view.device())) {
+        devices.add(Json.device(view, access));
+      }
     }
     Json.send(ctx, 200, new JsonObject().put("devices", devices));
   }
 
   void one(RoutingContext ctx) {
     String id = ctx.pathParam("id");
+    ApiAccess access = AccessHandler.of(ctx);
+    if (!access.mayDescribe(id)) {
+      Json.error(ctx, 403, "your token does not grant any channel of device '" + Echo.of(id) + "'");
+      return;
+    }
     registry.find(id).ifPresentOrElse(
-        view -> Json.send(ctx, 200, Json.device(view)),
+        view -> Json.send(ctx, 200, Json.device(view, access)),
         () -> Json.error(ctx, 404, "unknown device '" + id + "'"));
   }
 
   void readings(RoutingContext ctx) {
     String id = ctx.pathParam("id");
+    if (!AccessHandler.of(ctx).mayRead(Topics.READINGS, id)) {
+      Json.error(ctx, 403, "your token does not grant 'readings/" + Echo.of(id) + "'");
+      return;
+    }
     HistoryQuery query;
     try {
       query = HistoryQuery.from(ctx, clock.instant().getEpochSecond());

@@ -6,7 +6,10 @@ import java.util.function.BooleanSupplier;
 import org.telemetryhub.hub.store.ReadingStore;
 import org.telemetryhub.hub.store.StoreWriter;
 
-/** GET /health: 200 when the hub can store, 503 with the reason otherwise. */
+/**
+ * GET /health/live: the process answers (always 200 while it serves). GET /health/ready (and
+ * /health): 200 when the hub can store, 503 with the reason otherwise.
+ */
 final class HealthApi {
 
   private final ReadingStore store;
@@ -19,7 +22,11 @@ final class HealthApi {
     this.accepting = accepting;
   }
 
-  void handle(RoutingContext ctx) {
+  void live(RoutingContext ctx) {
+    Json.send(ctx, 200, new JsonObject().put("status", "up"));
+  }
+
+  void ready(RoutingContext ctx) {
     ctx.vertx().executeBlocking(store::unreachable, false).onComplete(reach -> answer(ctx,
         reach.succeeded() ? reach.result() : "reachability unknown: " + reach.cause().getMessage()));
   }

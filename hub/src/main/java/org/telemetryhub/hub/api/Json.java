@@ -3,8 +3,10 @@ package org.telemetryhub.hub.api;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.liveness.DeviceView;
 import org.telemetryhub.hub.protocol.Reading;
+import org.telemetryhub.hub.pubsub.Topics;
 
 /** The JSON shapes of the HTTP API (protocol.md section 3) and the helpers that send them. */
 final class Json {
@@ -21,20 +23,25 @@ final class Json {
         .put("pressure", reading.pressure());
   }
 
-  static JsonObject device(DeviceView view) {
+  /** A device as {@code access} may see it: the last reading only with its readings channel, the address only for api tokens. */
+  static JsonObject device(DeviceView view, ApiAccess access) {
+    boolean readings = access.mayRead(Topics.READINGS, view.device());
     JsonObject json = new JsonObject()
         .put("device", view.device())
         .put("state", view.state().wireName())
         .put("since", view.since())
         .put("reason", view.reason())
         .put("lastSeen", view.lastSeen() == 0 ? null : view.lastSeen())
-        .put("lastReading", view.lastReading() == null ? null : reading(view.lastReading()));
+        .put("lastReading", view.lastReading() == null || !readings ? null : reading(view.lastReading()));
     DeviceView.Connection connection = view.connection();
-    json.put("connection", connection == null ? null : new JsonObject()
-        .put("id", connection.id())
-        .put("remoteAddress", connection.remoteAddress())
-        .put("connectedAt", connection.connectedAt()));
-    return json;
+    JsonObject connectionJson = null;
+    if (connection != null) {
+      connectionJson = new JsonObject().put("id", connection.id()).put("connectedAt", connection.connectedAt());
+      if (access.readsEverything()) {
+        connectionJson.put("remoteAddress", connection.remoteAddress());
+      }
+    }
+    return json.put("connection", connectionJson);
   }
 
   static void send(RoutingContext ctx, int status, JsonObject body) {

@@ -13,6 +13,9 @@ public interface Authenticator {
   /** The subscriber's name and the channel filters it may use; fails with an {@link AuthException}. */
   Future<SubscriberGrant> authenticateSubscriber(String token);
 
+  /** What the token lets its holder do with the HTTP API (api and subscriber tokens); fails with an {@link AuthException}. */
+  Future<ApiAccess> authenticateApi(String token);
+
   /** Accepts everyone, subscribers to every channel: only for local experiments with auth turned off. */
   Authenticator OPEN = new Authenticator() {
     @Override
@@ -23,6 +26,11 @@ public interface Authenticator {
     @Override
     public Future<SubscriberGrant> authenticateSubscriber(String token) {
       return Future.succeededFuture(new SubscriberGrant("anonymous", List.of(TopicFilter.parse(TopicFilter.REST))));
+    }
+
+    @Override
+    public Future<ApiAccess> authenticateApi(String token) {
+      return Future.succeededFuture(ApiAccess.OPEN);
     }
   };
 }

@@ -2,18 +2,21 @@ package org.telemetryhub.hub.auth;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.files.OwnerOnlyFiles;
 
 /**
- * The token secret the hub generates for itself when none is configured: 32 random bytes,
- * kept in the data directory, readable by the owner only, reused on every later start.
+ * A file of token secrets ({@link KeyRing}'s text form: one per line, the first signs). The hub
+ * generates {@code <data-dir>/token-secret} on first start when no secret is configured: 32
+ * random bytes, owner-only, reused on every later start.
  */
 public final class SecretFile {
 
@@ -24,22 +27,54 @@ public final class SecretFile {
   private SecretFile() {
   }
 
-  public static String loadOrCreate(Path dataDir) throws IOException {
+  /** The secrets in {@code dataDir}'s secret file, generating the file when it is missing. */
+  public static KeyRing loadOrCreate(Path dataDir) throws IOException {
     Path file = dataDir.resolve(FILE_NAME);
-    if (Files.exists(file)) {
-      return Files.readString(file, StandardCharsets.UTF_8).trim();
+    if (!Files.exists(file)) {
+      OwnerOnlyFiles.createDirectories(dataDir);
+      OwnerOnlyFiles.write(file, generate() + "\n");
+      LOG.info("generated a new token secret in {} (owner-only); tokens are signed with it from now on", file);
     }
-    Files.createDirectories(dataDir);
+    return read(file);
+  }
+
+  /** The secrets in {@code file}. @throws IOException also when it holds no usable secret, saying why */
+  public static KeyRing read(Path file) throws IOException {
+    try {
+      return KeyRing.parse(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Puts a new random secret first in {@code file}: new tokens are signed with it, and the secrets
+   * below it are still accepted until removed. Returns the new ring.
+   */
+  public static KeyRing rotate(Path file) throws IOException {
+    List<String> secrets = new ArrayList<>();
+    secrets.add(generate());
+    if (Files.exists(file)) {
+      secrets.addAll(read(file).secrets());
+    }
+    return replace(file, new KeyRing(secrets));
+  }
+
+  /** Keeps only the first secret of {@code file}: tokens signed with the others are refused from then on. */
+  public static KeyRing dropPrevious(Path file) throws IOException {
+    return replace(file, new KeyRing(List.of(read(file).signing())));
+  }
+
+  private static KeyRing replace(Path file, KeyRing ring) throws IOException {
+    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+    OwnerOnlyFiles.write(temporary, String.join("\n", ring.secrets()) + "\n");
+    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return ring;
+  }
+
+  private static String generate() {
     byte[] random = new byte[SECRET_BYTES];
     new SecureRandom().nextBytes(random);
-    String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (FileAlreadyExistsException raced) {
-      return Files.readString(file, StandardCharsets.UTF_8).trim();
-    }
-    Files.writeString(file, secret + "\n", StandardCharsets.UTF_8);
-    LOG.info("generated a new token secret in {} (owner-only); tokens are signed with it from now on", file);
-    return secret;
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
   }
 }

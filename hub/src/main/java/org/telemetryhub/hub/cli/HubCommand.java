@@ -14,7 +14,8 @@ import picocli.CommandLine.Model.OptionSpec;
 /** The {@code hub} command and its subcommands. */
 @Command(name = "hub", mixinStandardHelpOptions = true, version = "telemetry hub 0.1.0",
     description = "IoT sensor telemetry hub.",
-    subcommands = {ServeCommand.class, TokenCommand.class, SubscribeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, TokenCommand.class, SubscribeCommand.class, RevokeCommand.class,
+        RotateSecretCommand.class, CommandLine.HelpCommand.class})
 public final class HubCommand implements Runnable {
 
   public static final int EXIT_BAD_SETTINGS = 2;

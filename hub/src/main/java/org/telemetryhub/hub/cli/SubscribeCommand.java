@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.telemetryhub.hub.client.Backoff;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -48,6 +49,9 @@ public final class SubscribeCommand implements Callable<Integer> {
   @Option(names = "--compress", description = "Ask for permessage-deflate.")
   boolean compress;
 
+  @Mixin
+  TrustOptions trust;
+
   private Vertx vertx;
   private WebSocketClient client;
   private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), new SplittableRandom());
@@ -56,8 +60,8 @@ public final class SubscribeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     vertx = Vertx.vertx();
-    client = vertx.createWebSocketClient(new WebSocketClientOptions().setTryUsePerMessageCompression(compress)
-        .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
+    client = vertx.createWebSocketClient(trust.applyTo(new WebSocketClientOptions().setTryUsePerMessageCompression(compress)
+        .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20).setVerifyHost(!trust.skipsHostnameCheck())));
     connect();
     refused.await(); // otherwise runs until Ctrl-C
     vertx.close();

@@ -4,7 +4,9 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.telemetryhub.hub.auth.SecretFile;
+import org.telemetryhub.hub.TokenSecrets;
+import org.telemetryhub.hub.auth.ApiAccess;
+import org.telemetryhub.hub.auth.Revocations;
 import org.telemetryhub.hub.auth.TokenService;
 import org.telemetryhub.hub.config.DurationConverter;
 import org.telemetryhub.hub.config.HubSettings;
@@ -16,14 +18,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code hub token --device dev-1}, {@code hub token --subscriber NAME --channels 'readings/+,status/#'}:
- * prints a token signed with the hub's secret.
+ * {@code hub token --device dev-1}, {@code hub token --subscriber NAME --channels 'readings/+,status/#'},
+ * {@code hub token --api NAME --role read}: prints a token signed with the hub's (first) secret.
  */
 @Command(name = "token", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Prints a signed token (JWT, HS256) for a device or a subscriber on standard output.")
+    description = "Prints a signed token (JWT, HS256) for a device, a subscriber or the HTTP API on standard output.")
 public final class TokenCommand implements Callable<Integer> {
 
-  /** Exactly one of the two. */
+  /** Exactly one of the three. */
   static final class Holder {
     @Option(names = "--device", required = true, paramLabel = "ID", description = "A device token, for this device id.")
     String device;
@@ -31,6 +33,10 @@ public final class TokenCommand implements Callable<Integer> {
     @Option(names = "--subscriber", required = true, paramLabel = "NAME",
         description = "A subscriber token, for this name; give the channels it may use with --channels.")
     String subscriber;
+
+    @Option(names = "--api", required = true, paramLabel = "NAME",
+        description = "A token for the HTTP API, for this name (a person, a script, Prometheus); give its --role.")
+    String api;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -39,6 +45,10 @@ public final class TokenCommand implements Callable<Integer> {
   @Option(names = "--channels", split = ",", paramLabel = "FILTER",
       description = "With --subscriber: the channel filters the token grants, comma-separated, such as 'readings/+,status/#'.")
   List<String> channels;
+
+  @Option(names = "--role", paramLabel = "ROLE",
+      description = "With --api: read (every GET) or admin (also requests that change state, such as revoking a device).")
+  String role;
 
   @Option(names = "--expires-in", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "Validity, such as 24h or 365d. Default: the token never expires.")
@@ -60,13 +70,22 @@ public final class TokenCommand implements Callable<Integer> {
       System.err.println("hub token: --subscriber needs --channels, such as --channels 'readings/+,status/#'");
       return HubCommand.EXIT_BAD_SETTINGS;
     }
-    String secret = settings.tokenSecret() != null ? settings.tokenSecret() : SecretFile.loadOrCreate(settings.dataDir());
+    if (holder.api != null && role == null) {
+      System.err.println("hub token: --api needs --role read or --role admin");
+      return HubCommand.EXIT_BAD_SETTINGS;
+    }
     Vertx vertx = Vertx.vertx();
     try {
-      TokenService tokens = new TokenService(vertx, secret);
-      System.out.println(holder.device != null
-          ? tokens.issueDeviceToken(holder.device, expiresIn)
-          : tokens.issueSubscriberToken(holder.subscriber, channels, expiresIn));
+      TokenService tokens = new TokenService(vertx, TokenSecrets.load(settings), Revocations.none());
+      String token;
+      if (holder.device != null) {
+        token = tokens.issueDeviceToken(holder.device, expiresIn);
+      } else if (holder.subscriber != null) {
+        token = tokens.issueSubscriberToken(holder.subscriber, channels, expiresIn);
+      } else {
+        token = tokens.issueApiToken(holder.api, ApiAccess.Role.fromWire(role), expiresIn);
+      }
+      System.out.println(token);
     } catch (IllegalArgumentException e) {
       System.err.println("hub token: " + e.getMessage());
       return HubCommand.EXIT_BAD_SETTINGS;

@@ -1,5 +1,9 @@
 package org.telemetryhub.hub.config;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,9 +38,24 @@ public final class HubSettings {
   boolean auth;
 
   @Option(names = "--token-secret",
-      description = "HS256 secret that signs device tokens. Default: generated on first start and kept in "
-          + "<data-dir>/token-secret (owner-only).")
+      description = "HS256 secret that signs and checks tokens (at least 32 characters). Shows in 'ps': prefer "
+          + "--token-secret-file or HUB_TOKEN_SECRET. Default: the secrets of --token-secret-file.")
   String tokenSecret;
+
+  @Option(names = "--token-secret-file", paramLabel = "FILE",
+      description = "File of token secrets, one per line: the first signs new tokens, every one is accepted (rotation: "
+          + "put a new one first, remove the old one when every holder has a new token; 'hub rotate-secret' does the "
+          + "first step). Re-read when it changes. Default: <data-dir>/token-secret, generated on first start.")
+  Path tokenSecretFile;
+
+  @Option(names = "--metrics-auth", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "Make /metrics require an api token (Prometheus sends it as a bearer token). Default: open.")
+  boolean metricsAuth;
+
+  @Option(names = "--reload-check-interval", defaultValue = "10s", converter = DurationConverter.class,
+      description = "How often the token secret file and the TLS certificate files are checked for changes. "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration reloadCheckInterval;
 
   @Option(names = "--event-loops", defaultValue = "0",
       description = "Event-loop threads serving sockets; 0 means one per core. Default: ${DEFAULT-VALUE}.")
@@ -98,8 +117,13 @@ public final class HubSettings {
   @Option(names = "--influx-user", description = "With --store influx: user name, if InfluxDB requires one.")
   String influxUser;
 
-  @Option(names = "--influx-password", description = "With --store influx: password, if InfluxDB requires one.")
+  @Option(names = "--influx-password", description = "With --store influx: password, if InfluxDB requires one. Shows in "
+      + "'ps': prefer --influx-password-file or HUB_INFLUX_PASSWORD.")
   String influxPassword;
+
+  @Option(names = "--influx-password-file", paramLabel = "FILE",
+      description = "With --store influx: file holding the password (its first line).")
+  Path influxPasswordFile;
 
   @Option(names = "--influx-metrics-step", defaultValue = "10s", converter = DurationConverter.class,
       description = "With --store influx: how often the hub's own metrics are pushed to InfluxDB. Default: ${DEFAULT-VALUE}.")
@@ -206,6 +230,9 @@ public final class HubSettings {
   public Path dataDir() { return dataDir; }
   public boolean authEnabled() { return auth; }
   public String tokenSecret() { return tokenSecret; }
+  public Path tokenSecretFile() { return tokenSecretFile; }
+  public boolean metricsAuth() { return metricsAuth; }
+  public Duration reloadCheckInterval() { return reloadCheckInterval; }
   public int eventLoops() { return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors(); }
   public Duration heartbeatInterval() { return heartbeatInterval; }
   public Duration heartbeatTimeout() { return heartbeatTimeout; }
@@ -221,7 +248,17 @@ public final class HubSettings {
   public String influxUrl() { return influxUrl; }
   public String influxDatabase() { return influxDatabase; }
   public String influxUser() { return influxUser; }
-  public String influxPassword() { return influxPassword; }
+  /** --influx-password, or the first line of --influx-password-file (read when called). */
+  public String influxPassword() {
+    if (influxPasswordFile == null) {
+      return influxPassword;
+    }
+    try {
+      return Files.readAllLines(influxPasswordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read influx-password-file " + influxPasswordFile + ": " + e.getMessage(), e);
+    }
+  }
   public Duration influxMetricsStep() { return influxMetricsStep; }
   public int batchSize() { return batchSize; }
   public Duration batchMaxAge() { return batchMaxAge; }
@@ -336,6 +373,19 @@ public final class HubSettings {
     if (tokenSecret != null && tokenSecret.length() < 32) {
       problems.add("token-secret must be at least 32 characters long");
     }
+    if (tokenSecret != null && tokenSecretFile != null) {
+      problems.add("give token-secret or token-secret-file, not both");
+    }
+    if (tokenSecretFile != null && !Files.isReadable(tokenSecretFile)) {
+      problems.add("token-secret-file " + tokenSecretFile + " cannot be read");
+    }
+    if (influxPassword != null && influxPasswordFile != null) {
+      problems.add("give influx-password or influx-password-file, not both");
+    }
+    if (influxPasswordFile != null && !Files.isReadable(influxPasswordFile)) {
+      problems.add("influx-password-file " + influxPasswordFile + " cannot be read");
+    }
+    requirePositive(problems, "reload-check-interval", reloadCheckInterval);
     return problems;
   }
 

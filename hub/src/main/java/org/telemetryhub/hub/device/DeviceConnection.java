@@ -345,6 +345,11 @@ final class DeviceConnection implements Session, AckSink {
     });
   }
 
+  @Override
+  public void closeRevoked() {
+    context.runOnContext(ignored -> disconnect(Violation.REVOKED, "token revoked"));
+  }
+
   Future<Void> pauseForShutdown() {
     Promise<Void> paused = Promise.promise();
     context.runOnContext(ignored -> {

@@ -14,6 +14,8 @@ public enum Violation {
   /** A text frame that is not UTF-8: refused by the frame decoder before the device channel sees it. */
   INVALID_TEXT(1007, "invalid_text", true),
   REPLACED(4000, "replaced", false),
+  /** The device's tokens were revoked by an operator. */
+  REVOKED(1008, "revoked", false),
   SHUTDOWN(1001, "shutdown", false),
   INTERNAL_ERROR(1011, "internal_error", false);
 

@@ -119,6 +119,17 @@ public final class DeviceRegistry {
     }
   }
 
+  /** The device's live connection, or null when it has none. */
+  public Session session(String deviceId) {
+    Device device = devices.get(deviceId);
+    if (device == null) {
+      return null;
+    }
+    synchronized (device) {
+      return device.session;
+    }
+  }
+
   public Optional<DeviceView> find(String deviceId) {
     Device device = devices.get(deviceId);
     return device == null ? Optional.empty() : Optional.of(view(device));

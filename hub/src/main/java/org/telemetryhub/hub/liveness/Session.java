@@ -11,4 +11,7 @@ public interface Session {
 
   /** Closes this connection because a newer one of the same device took over (close 4000). */
   void closeReplaced(Session newer);
+
+  /** Closes this connection because the device's tokens were revoked (close 1008). */
+  void closeRevoked();
 }

@@ -67,4 +67,8 @@ public final class EventLog {
         connectionId, remote, "headers".equals(phase) ? "request headers" : "upgrade".equals(phase) ? "WebSocket upgrade"
             : "request on an idle connection", millis, count);
   }
+
+  public static void revoked(String device, String by, boolean connectionClosed) {
+    LOG.warn("device={} tokens revoked by={}{}", device, by, connectionClosed ? ", its connection closed" : "");
+  }
 }

@@ -5,14 +5,14 @@ package org.telemetryhub.hub.pubsub;
  * with what the client sent (a 60 KB filter echoed twice per error, queued for a client that does
  * not read, was enough to exhaust a hub's heap).
  */
-final class Echo {
+public final class Echo {
 
   static final int MAX_CHARS = 64;
 
   private Echo() {
   }
 
-  static String of(String text) {
+  public static String of(String text) {
     if (text == null || text.length() <= MAX_CHARS) {
       return text;
     }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.telemetryhub.hub.config.HubSettings;
 import org.telemetryhub.hub.testing.DeviceClient;
+import org.telemetryhub.hub.testing.HubApi;
 import org.telemetryhub.hub.testing.HubProcess;
 import org.telemetryhub.hub.testing.Poll;
 import org.telemetryhub.hub.testing.SubscriberClient;
@@ -43,7 +46,8 @@ class HubCommandIT {
     HubProcess help = HubProcess.run(Map.of(), "serve", "--help");
     assertEquals(0, help.awaitExit(WAIT));
     for (OptionSpec option : new CommandLine(new HubSettings()).getCommandSpec().options()) {
-      assertTrue(help.output().contains(option.longestName().replace("--auth", "--[no-]auth")),
+      String name = option.longestName();
+      assertTrue(help.output().contains(option.negatable() ? name.replaceFirst("^--", "--[no-]") : name),
           option.longestName() + " missing from:\n" + help.output());
     }
     assertTrue(help.output().contains("Default: 8080"));
@@ -80,7 +84,7 @@ class HubCommandIT {
     hub.port();
     assertTrue(Files.exists(dataDir.resolve("from-env").resolve("readings.db")), "the environment beat the file");
     assertTrue(hub.output().contains("auth OFF"), "the flag applied");
-    assertTrue(hub.output().contains("device authentication is OFF"), "and it warned");
+    assertTrue(hub.output().contains("authentication is OFF"), "and it warned");
     hub.close();
 
     Files.writeString(file, "prot = 8080\n");
@@ -113,6 +117,69 @@ class HubCommandIT {
     HubProcess badId = HubProcess.run(Map.of(), "token", "--device", "no spaces", "--data-dir=" + dataDir);
     assertEquals(2, badId.awaitExit(WAIT));
     assertTrue(badId.output().contains("is not a valid device id"), badId.output());
+  }
+
+  /**
+   * Verifies the token commands against a running hub, as an operator runs them on the hub's
+   * machine: an api token reads the API, 'revoke' closes a device and refuses its token,
+   * 'rotate-secret' brings in a new signing secret while the previous one is still accepted.
+   */
+  @Test
+  void apiTokensRevocationAndRotationFromTheCommandLine(Vertx vertx) throws Exception {
+    HubProcess hub = HubProcess.run(Map.of(), "serve", "--port=0", "--host=127.0.0.1", "--data-dir=" + dataDir,
+        "--reload-check-interval=200ms");
+    int port = hub.port();
+    HubProcess apiToken = HubProcess.run(Map.of(), "token", "--api", "ops", "--role", "read", "--data-dir=" + dataDir);
+    assertEquals(0, apiToken.awaitExit(WAIT));
+    HubApi api = new HubApi(port, apiToken.output().strip());
+    assertEquals(200, api.get("/api/devices").status());
+
+    WebSocketClient client = DeviceClient.client(vertx);
+    String deviceToken = mint("--device", "dev-cli");
+    DeviceClient device = DeviceClient.connect(client, port, "dev-cli", deviceToken).await();
+    device.sendPackets(20f, Instant.now().getEpochSecond(), 50f, 1000f);
+    device.awaitAck(1, WAIT);
+
+    HubProcess revoke = HubProcess.run(Map.of(), "revoke", "--device", "dev-cli", "--url", "http://127.0.0.1:" + port,
+        "--data-dir=" + dataDir);
+    assertEquals(0, revoke.awaitExit(WAIT), revoke.output());
+    assertTrue(revoke.output().contains("its connection was closed"), revoke.output());
+    assertEquals(1008, device.awaitClose(WAIT).code());
+    assertEquals(401, DeviceClient.refusedStatus(client, port, "/ws/devices/dev-cli", deviceToken, false));
+    String afterRevoke = mint("--device", "dev-cli");
+    DeviceClient.connect(client, port, "dev-cli", afterRevoke).await().close();
+
+    HubProcess rotate = HubProcess.run(Map.of(), "rotate-secret", "--data-dir=" + dataDir);
+    assertEquals(0, rotate.awaitExit(WAIT), rotate.output());
+    assertTrue(rotate.output().contains("1 previous secret(s) still accepted"), rotate.output());
+    String rotated = mint("--device", "dev-cli");
+    Poll.until("the new secret is in use", WAIT, () -> accepted(client, port, rotated));
+    assertTrue(accepted(client, port, afterRevoke), "the previous secret is still accepted");
+    HubProcess drop = HubProcess.run(Map.of(), "rotate-secret", "--drop-previous", "--data-dir=" + dataDir);
+    assertEquals(0, drop.awaitExit(WAIT), drop.output());
+    Poll.until("the previous secret is refused", WAIT, () -> !accepted(client, port, afterRevoke));
+    assertTrue(accepted(client, port, rotated));
+    hub.close();
+  }
+
+  private static boolean accepted(WebSocketClient client, int port, String token) {
+    try {
+      DeviceClient.connect(client, port, "dev-cli", token).await(10, TimeUnit.SECONDS).close();
+      return true;
+    } catch (io.vertx.core.http.UpgradeRejectedException refused) {
+      return false;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private String mint(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("token"));
+    command.addAll(List.of(args));
+    command.add("--data-dir=" + dataDir);
+    HubProcess token = HubProcess.run(Map.of(), command.toArray(String[]::new));
+    assertEquals(0, token.awaitExit(WAIT), token.output());
+    return token.output().strip();
   }
 
   /** Verifies the terminal subscriber: prints what a device sent as JSON lines, and reconnects and resubscribes when the hub comes back. */

@@ -91,4 +91,32 @@ class HubSettingsTest {
     assertEquals("HUB_HEARTBEAT_TIMEOUT", SettingSources.environmentName("heartbeat-timeout"));
     assertEquals("HUB_PORT", SettingSources.environmentName("port"));
   }
+
+  /** Verifies that secrets can come from files, so that they never show on a command line, and that a clash is a problem. */
+  @Test
+  void secretsComeFromFiles(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path password = dir.resolve("influx-password");
+    java.nio.file.Files.writeString(password, "s3cret\nsecond line is ignored\n");
+    HubSettings settings = parse(Map.of(), new Properties(), "--influx-password-file=" + password);
+    assertEquals("s3cret", settings.influxPassword());
+    assertEquals(List.of(), settings.problems());
+    HubSettings both = parse(Map.of(), new Properties(), "--influx-password-file=" + password, "--influx-password=x",
+        "--token-secret=" + "s".repeat(32), "--token-secret-file=" + password);
+    assertTrue(both.problems().contains("give influx-password or influx-password-file, not both"), both.problems().toString());
+    assertTrue(both.problems().contains("give token-secret or token-secret-file, not both"), both.problems().toString());
+    HubSettings missing = parse(Map.of(), new Properties(), "--token-secret-file=" + dir.resolve("nope"));
+    assertTrue(missing.problems().contains("token-secret-file " + dir.resolve("nope") + " cannot be read"));
+  }
+
+  /** Verifies the automatic connection limits: nine tenths of the open files, a quarter of that per address. */
+  @Test
+  void connectionLimitsFollowTheOpenFileLimit() {
+    HubSettings automatic = parse(Map.of(), new Properties());
+    long openFiles = OpenFileLimit.get();
+    assertEquals(openFiles - Math.max(64, openFiles / 10), automatic.maxConnections());
+    assertEquals(automatic.maxConnections() / 4, automatic.maxConnectionsPerAddress());
+    HubSettings set = parse(Map.of(), new Properties(), "--max-connections=100", "--max-connections-per-address=7");
+    assertEquals(100, set.maxConnections());
+    assertEquals(7, set.maxConnectionsPerAddress());
+  }
 }

@@ -25,6 +25,7 @@ class DeviceRegistryTest {
   private record FakeSession(String connectionId, long connectedAtMillis) implements Session {
     @Override public String remoteAddress() { return "127.0.0.1:1"; }
     @Override public void closeReplaced(Session newer) { }
+    @Override public void closeRevoked() { }
   }
 
   private final MutableClock clock = new MutableClock();

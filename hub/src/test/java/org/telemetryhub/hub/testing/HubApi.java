@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.telemetryhub.hub.auth.ApiAccess;
 
 /** The hub's HTTP API through a plain JDK HTTP client, as a script would call it. */
 public final class HubApi {
@@ -15,10 +16,26 @@ public final class HubApi {
   // HTTP/1.1, as curl and most scrapers speak it.
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
-  private final int port;
+  /** An admin api token signed with the test secret: what the tests use unless they test access itself. */
+  private static final String ADMIN = Tokens.api("tests", ApiAccess.Role.ADMIN);
 
+  private final int port;
+  private final String token;
+
+  /** The API as an admin sees it. */
   public HubApi(int port) {
+    this(port, ADMIN);
+  }
+
+  /** The API with {@code token} (null: none). */
+  public HubApi(int port, String token) {
     this.port = port;
+    this.token = token;
+  }
+
+  /** The same hub seen with another token (null: none). */
+  public HubApi as(String otherToken) {
+    return new HubApi(port, otherToken);
   }
 
   public record Response(int status, String body, String contentType) {
@@ -28,14 +45,25 @@ public final class HubApi {
   }
 
   public Response get(String pathAndQuery) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
-        .timeout(Duration.ofSeconds(10)).GET().build();
+    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).GET(), pathAndQuery);
+  }
+
+  public Response post(String pathAndQuery) {
+    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+        .POST(HttpRequest.BodyPublishers.noBody()), pathAndQuery);
+  }
+
+  private Response send(HttpRequest.Builder builder, String pathAndQuery) {
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    HttpRequest request = builder.timeout(Duration.ofSeconds(10)).build();
     try {
       HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.body(),
           response.headers().firstValue("content-type").orElse(""));
     } catch (IOException e) {
-      throw new AssertionError("GET " + pathAndQuery + " failed: " + e, e);
+      throw new AssertionError(request.method() + " " + pathAndQuery + " failed: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);

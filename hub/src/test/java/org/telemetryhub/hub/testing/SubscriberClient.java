@@ -55,7 +55,7 @@ public final class SubscriberClient {
   public static String subscriberToken(String... channels) {
     Vertx vertx = Vertx.vertx();
     try {
-      return new TokenService(vertx, TestHub.SECRET).issueSubscriberToken("tester", List.of(channels), null);
+      return TokenService.withSecret(vertx, TestHub.SECRET).issueSubscriberToken("tester", List.of(channels), null);
     } finally {
       vertx.close();
     }

@@ -2,6 +2,7 @@ package org.telemetryhub.hub.testing;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.telemetryhub.hub.Hub;
 import org.telemetryhub.hub.config.HubSettings;
@@ -23,8 +24,11 @@ public final class TestHub implements AutoCloseable {
   /** Starts a hub with sub-second heartbeats; {@code extraArgs} are serve flags that override the defaults here. */
   public static TestHub start(Path dataDir, String... extraArgs) throws Exception {
     List<String> args = new ArrayList<>(List.of(
-        "--port=0", "--host=127.0.0.1", "--data-dir=" + dataDir, "--token-secret=" + SECRET,
+        "--port=0", "--host=127.0.0.1", "--data-dir=" + dataDir,
         "--heartbeat-interval=25s", "--heartbeat-timeout=30s", "--shutdown-timeout=5s"));
+    if (Arrays.stream(extraArgs).noneMatch(arg -> arg.startsWith("--token-secret-file"))) {
+      args.add("--token-secret=" + SECRET);
+    }
     args.addAll(List.of(extraArgs));
     HubSettings settings = settings(args.toArray(String[]::new));
     return new TestHub(Hub.start(settings), dataDir);

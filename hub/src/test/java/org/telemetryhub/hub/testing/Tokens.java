@@ -8,6 +8,7 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Duration;
 import java.time.Instant;
+import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.auth.TokenService;
 
 /** Device tokens for tests, signed with the test hub's secret or any other. */
@@ -23,7 +24,29 @@ public final class Tokens {
   public static String signedWith(String secret, String deviceId, Duration validity) {
     Vertx vertx = Vertx.vertx();
     try {
-      return new TokenService(vertx, secret).issueDeviceToken(deviceId, validity);
+      return TokenService.withSecret(vertx, secret).issueDeviceToken(deviceId, validity);
+    } finally {
+      vertx.close();
+    }
+  }
+
+  /** An api token signed with the test secret. */
+  public static String api(String name, ApiAccess.Role role) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return TokenService.withSecret(vertx, TestHub.SECRET).issueApiToken(name, role, null);
+    } finally {
+      vertx.close();
+    }
+  }
+
+  /** A token signed with the test secret carrying exactly {@code claims} (for malformed ones). */
+  public static String withClaims(JsonObject claims) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+          .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(TestHub.SECRET)));
+      return jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setNoTimestamp(true));
     } finally {
       vertx.close();
     }

@@ -1,6 +1,5 @@
 package org.telemetryhub.hub.store.sqlite;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.sqlite.SQLiteConfig;
+import org.telemetryhub.hub.files.OwnerOnlyFiles;
 import org.telemetryhub.hub.protocol.Reading;
 import org.telemetryhub.hub.store.ReadingStore;
 import org.telemetryhub.hub.store.StoreException;
@@ -94,7 +94,11 @@ public final class SqliteReadingStore implements ReadingStore {
   public static SqliteReadingStore open(Path dataDir) throws StoreException {
     Path file = dataDir.resolve(FILE_NAME);
     try {
-      Files.createDirectories(dataDir);
+      // Owner-only, like the secret: SQLite gives its -wal and -shm files the database file's mode.
+      OwnerOnlyFiles.createDirectories(dataDir);
+      OwnerOnlyFiles.ensure(file);
+      OwnerOnlyFiles.restrict(file.resolveSibling(FILE_NAME + "-wal"));
+      OwnerOnlyFiles.restrict(file.resolveSibling(FILE_NAME + "-shm"));
       Connection write = connect(file);
       SchemaMigration.apply(write, SCHEMA_VERSION, DEVICES, READINGS);
       return new SqliteReadingStore(file, write, connect(file));

@@ -1,0 +1,96 @@
+package org.telemetryhub.hub.cli;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.telemetryhub.hub.TokenSecrets;
+import org.telemetryhub.hub.auth.ApiAccess;
+import org.telemetryhub.hub.auth.Revocations;
+import org.telemetryhub.hub.auth.TokenService;
+import org.telemetryhub.hub.config.HubSettings;
+import org.telemetryhub.hub.device.DeviceIds;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hub revoke --device dev-1}: asks a running hub to refuse every token of the device issued
+ * until now and to close its connection; the device needs a new token ({@code hub token --device}).
+ */
+@Command(name = "revoke", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Revokes a device's tokens on a running hub: its connection closes and new tokens are needed.",
+        "Without --token, an admin token is minted from the hub's secret (run it where the secret is)."})
+public final class RevokeCommand implements Callable<Integer> {
+
+  static final int EXIT_FAILED = 1;
+
+  @Option(names = "--device", required = true, paramLabel = "ID", description = "The device whose tokens to revoke.")
+  String device;
+
+  @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "The hub. Default: ${DEFAULT-VALUE}.")
+  URI url;
+
+  @Option(names = "--token", description = "An api token with role admin. Default: one minted from the hub's secret.")
+  String token;
+
+  @Mixin
+  TrustOptions trust;
+
+  @Mixin
+  HubSettings settings;
+
+  @Mixin
+  ConfigFileOption configFile;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!DeviceIds.isValid(device)) {
+      System.err.println("hub revoke: '" + device + "' is not a valid device id: " + DeviceIds.RULE);
+      return HubCommand.EXIT_BAD_SETTINGS;
+    }
+    String admin = token != null ? token : mintAdminToken();
+    HttpClient client = HttpClient.newBuilder().sslContext(trust.sslContext()).connectTimeout(Duration.ofSeconds(10)).build();
+    HttpRequest request = HttpRequest.newBuilder(url.resolve("/api/devices/" + device + "/revoke"))
+        .header("Authorization", "Bearer " + admin)
+        .timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.noBody()).build();
+    HttpResponse<String> response;
+    try {
+      response = client.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      System.err.println("hub revoke: cannot reach the hub at " + url + ": " + e.getMessage());
+      return EXIT_FAILED;
+    }
+    if (response.statusCode() != 200) {
+      System.err.println("hub revoke: the hub answered " + response.statusCode() + ": " + response.body());
+      return EXIT_FAILED;
+    }
+    JsonObject answer = new JsonObject(response.body());
+    long revokedAt = answer.getLong("revokedAt");
+    System.out.println("device " + device + ": tokens issued until " + Instant.ofEpochSecond(revokedAt) + " are refused"
+        + (answer.getBoolean("connectionClosed") ? "; its connection was closed" : "")
+        + ". Give it a new token: hub token --device " + device);
+    // A token minted in the second of the revocation would be refused too: return once that second is over.
+    long waitMillis = (revokedAt + 1) * 1000 - System.currentTimeMillis();
+    if (waitMillis > 0) {
+      Thread.sleep(waitMillis);
+    }
+    return 0;
+  }
+
+  private String mintAdminToken() throws java.io.IOException {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return new TokenService(vertx, TokenSecrets.load(settings), Revocations.none())
+          .issueApiToken("hub-revoke", ApiAccess.Role.ADMIN, Duration.ofMinutes(5));
+    } finally {
+      vertx.close();
+    }
+  }
+}

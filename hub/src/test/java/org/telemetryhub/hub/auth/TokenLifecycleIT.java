@@ -1,0 +1,130 @@
+package org.telemetryhub.hub.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.telemetryhub.hub.testing.DeviceClient;
+import org.telemetryhub.hub.testing.HubApi;
+import org.telemetryhub.hub.testing.Poll;
+import org.telemetryhub.hub.testing.TestHub;
+import org.telemetryhub.hub.testing.Tokens;
+
+/** Tokens over their life: secrets rotated without downtime, a device's tokens revoked, secrets and data kept owner-only. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+class TokenLifecycleIT {
+
+  private static final String OLD = "old-secret-old-secret-old-secret-0123";
+  private static final String NEW = "new-secret-new-secret-new-secret-0123";
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  @TempDir
+  Path dataDir;
+
+  private static int status(WebSocketClient client, int port, String device, String token) {
+    try {
+      DeviceClient.connect(client, port, device, token).await(10, TimeUnit.SECONDS).close();
+      return 101;
+    } catch (UpgradeRejectedException e) {
+      return e.getStatus();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * Verifies a rotation with the hub running: a new secret put first signs new tokens while old
+   * tokens still work; once the old secret is removed, its tokens are refused.
+   */
+  @Test
+  void secretsRotateWithoutRestart(Vertx vertx) throws Exception {
+    Path secrets = dataDir.resolve("secrets");
+    Files.writeString(secrets, OLD + "\n");
+    try (TestHub hub = TestHub.start(dataDir, "--token-secret-file=" + secrets, "--reload-check-interval=100ms")) {
+      WebSocketClient client = DeviceClient.client(vertx);
+      String oldToken = Tokens.signedWith(OLD, "dev-1", null);
+      String newToken = Tokens.signedWith(NEW, "dev-1", null);
+      assertEquals(101, status(client, hub.port(), "dev-1", oldToken));
+      assertEquals(401, status(client, hub.port(), "dev-1", newToken));
+
+      Files.writeString(secrets, NEW + "\n" + OLD + "\n");
+      Poll.until("the new secret is accepted", WAIT, () -> status(client, hub.port(), "dev-1", newToken) == 101);
+      assertEquals(101, status(client, hub.port(), "dev-1", oldToken), "the previous secret is still accepted");
+
+      Files.writeString(secrets, NEW + "\n");
+      Poll.until("the old secret is refused", WAIT, () -> status(client, hub.port(), "dev-1", oldToken) == 401);
+      assertEquals(101, status(client, hub.port(), "dev-1", newToken));
+    }
+  }
+
+  /**
+   * Verifies revocation: the device's open connection closes with 1008, its old token is refused
+   * (also after a restart), a token issued afterwards works, and only an admin may revoke.
+   */
+  @Test
+  void revokingADeviceClosesItAndRefusesItsTokens(Vertx vertx) throws Exception {
+    WebSocketClient client = DeviceClient.client(vertx);
+    String oldToken = TestHub.token("dev-9");
+    try (TestHub hub = TestHub.start(dataDir)) {
+      DeviceClient device = DeviceClient.open(client, hub.port(), "dev-9");
+      HubApi api = hub.api();
+      assertEquals(403, api.as(Tokens.api("viewer", ApiAccess.Role.READ)).post("/api/devices/dev-9/revoke").status());
+      HubApi.Response revoked = api.post("/api/devices/dev-9/revoke");
+      assertEquals(200, revoked.status(), revoked.body());
+      long revokedAt = revoked.json().getLong("revokedAt");
+      assertTrue(revoked.json().getBoolean("connectionClosed"));
+      DeviceClient.Closed closed = device.awaitClose(WAIT);
+      assertEquals(1008, closed.code());
+      assertEquals("token revoked", closed.reason());
+      assertEquals(401, status(client, hub.port(), "dev-9", oldToken));
+      Poll.until("the revocation second is over", WAIT, () -> Instant.now().getEpochSecond() > revokedAt);
+      assertEquals(101, status(client, hub.port(), "dev-9", TestHub.token("dev-9")), "a new token works");
+    }
+    try (TestHub hub = TestHub.start(dataDir)) {
+      assertEquals(401, status(client, hub.port(), "dev-9", oldToken), "the revocation outlives a restart");
+    }
+  }
+
+  /** Verifies that the data directory and every file the hub keeps in it are readable by their owner only. */
+  @Test
+  void dataFilesAreOwnerOnly(Vertx vertx) throws Exception {
+    Path data = dataDir.resolve("data");
+    try (TestHub hub = TestHub.start(data, "--token-secret-file=" + writeSecret())) {
+      DeviceClient device = DeviceClient.open(DeviceClient.client(vertx), hub.port(), "dev-1");
+      device.sendPackets(20f, Instant.now().getEpochSecond(), 50f, 1000f);
+      device.awaitAck(1, WAIT);
+      assertEquals(200, hub.api().post("/api/devices/dev-2/revoke").status());
+      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data)));
+      List<Path> files;
+      try (Stream<Path> listing = Files.list(data)) {
+        files = listing.toList();
+      }
+      assertTrue(files.size() >= 4, "readings.db, its -wal and -shm, revoked-devices: " + files);
+      for (Path file : files) {
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), file.toString());
+      }
+    }
+  }
+
+  private Path writeSecret() throws Exception {
+    Path secret = dataDir.resolve("secret");
+    Files.writeString(secret, TestHub.SECRET + "\n");
+    return secret;
+  }
+}

@@ -6,7 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -37,7 +36,7 @@ public final class Fleet {
     this.settings = settings;
     this.vertx = vertx;
     this.progress = progress;
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
+    this.client = vertx.createWebSocketClient(settings.clientOptions()
         .setMaxConnections(settings.devices + 16) // one per device, and room for a reconnect's overlap
         .setConnectTimeout(10_000));
     this.chaos = new Chaos(vertx, devices, settings.seed);

@@ -1,18 +1,32 @@
 package org.telemetryhub.sim;
 
+import io.vertx.core.http.WebSocketClientOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.telemetryhub.hub.config.DurationConverter;
+import org.telemetryhub.hub.cli.TrustOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Every setting of a simulated fleet, with its default, documentation and validation. */
 public final class FleetSettings {
 
-  @Option(names = "--url", defaultValue = "ws://127.0.0.1:8080", description = "The hub. Default: ${DEFAULT-VALUE}.")
+  /** Client options with the fleet's TLS trust (used only for wss:// URLs). */
+  WebSocketClientOptions clientOptions() {
+    WebSocketClientOptions options = trust.applyTo(new WebSocketClientOptions());
+    return options.setVerifyHost(!trust.skipsHostnameCheck());
+  }
+
+  @Option(names = "--url", defaultValue = "ws://127.0.0.1:8080",
+      description = "The hub: ws://HOST:PORT, or wss://HOST:PORT for a hub serving TLS. Default: ${DEFAULT-VALUE}.")
   URI url;
+
+  /** How a wss:// hub's certificate is trusted: the system's authorities, --trust-cert PEM, or --insecure. */
+  @Mixin
+  TrustOptions trust = new TrustOptions();
 
   @Option(names = "--devices", defaultValue = "100", description = "How many devices, each on its own connection. Default: ${DEFAULT-VALUE}.")
   int devices;

@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +23,7 @@ final class SubscriberLoad {
   static SubscriberLoad start(Vertx vertx, List<Context> contexts, FleetSettings settings, String token, FleetStats stats) {
     SubscriberLoad load = new SubscriberLoad();
     stats.sampling = true;
-    WebSocketClient client = load.client = vertx.createWebSocketClient(new WebSocketClientOptions()
+    WebSocketClient client = load.client = vertx.createWebSocketClient(settings.clientOptions()
         .setMaxConnections(settings.subscribers + 1).setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
     boolean tls = "wss".equals(settings.url.getScheme());
     for (int i = 0; i < settings.subscribers; i++) {

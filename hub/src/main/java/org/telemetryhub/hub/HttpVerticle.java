@@ -6,6 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.ServerSSLOptions;
 import org.telemetryhub.hub.api.ApiRoutes;
 import org.telemetryhub.hub.limits.ConnectionGuard;
 
@@ -36,6 +37,11 @@ final class HttpVerticle extends VerticleBase {
           handler.handle(request);
         });
     return server.listen();
+  }
+
+  /** Serves new connections with these certificates; open connections keep theirs. */
+  Future<Boolean> updateSsl(ServerSSLOptions ssl) {
+    return server.updateSSLOptions(ssl);
   }
 
   int actualPort() {

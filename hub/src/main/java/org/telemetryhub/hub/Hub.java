@@ -166,8 +166,9 @@ public final class Hub {
       writer.start();
       hub.listen(routes, guard);
       retention.start(settings.retentionCheckInterval());
-      LOG.info("hub listening on port {} ({} event loops, {} transport, store {}, auth {}, at most {} connections, {} per address)",
-          hub.port, settings.eventLoops(), vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO", store.describe(),
+      LOG.info("hub listening on port {} ({}, {} event loops, {} transport, store {}, auth {}, at most {} connections, {} per "
+              + "address)", hub.port, settings.tlsEnabled() ? "TLS: https and wss" : "plain: http and ws", settings.eventLoops(),
+          vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO", store.describe(),
           settings.authEnabled() ? "on" : "OFF", settings.maxConnections(), settings.maxConnectionsPerAddress());
       return hub;
     } catch (Exception e) {
@@ -209,6 +210,11 @@ public final class Hub {
    */
   private void listen(ApiRoutes routes, ConnectionGuard guard) throws Exception {
     HttpServerOptions options = serverOptions(settings.port() == 0 ? -1 : settings.port());
+    TlsFiles tls = settings.tlsEnabled()
+        ? new TlsFiles(settings.tlsCert(), settings.tlsKey(), settings.headerTimeout().toMillis()) : null;
+    if (tls != null) {
+      tls.applyTo(options);
+    }
     List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
     await(vertx.deployVerticle(() -> {
       HttpVerticle server = new HttpVerticle(routes, guard, options);
@@ -220,6 +226,15 @@ public final class Hub {
       if (server.actualPort() != port) {
         throw new IllegalStateException("servers listen on different ports: " + port + " and " + server.actualPort());
       }
+    }
+    if (tls != null) {
+      // A renewed certificate is served to new connections without a restart.
+      new FileWatcher(vertx, "TLS certificate and key", List.of(tls.certificate(), tls.key()), () -> {
+        var ssl = tls.read();
+        for (HttpVerticle server : servers) {
+          await(server.updateSsl(ssl));
+        }
+      }).start(settings.reloadCheckInterval());
     }
   }
 

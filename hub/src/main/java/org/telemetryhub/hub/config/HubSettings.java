@@ -48,6 +48,14 @@ public final class HubSettings {
           + "first step). Re-read when it changes. Default: <data-dir>/token-secret, generated on first start.")
   Path tokenSecretFile;
 
+  @Option(names = "--tls-cert", paramLabel = "PEM",
+      description = "Certificate chain (PEM) to serve https:// and wss:// on the port, with --tls-key. Re-read when it "
+          + "changes (renewals need no restart). Default: none (plain http:// and ws://).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PEM, unencrypted) of --tls-cert.")
+  Path tlsKey;
+
   @Option(names = "--metrics-auth", negatable = true, defaultValue = "false", fallbackValue = "true",
       description = "Make /metrics require an api token (Prometheus sends it as a bearer token). Default: open.")
   boolean metricsAuth;
@@ -232,6 +240,9 @@ public final class HubSettings {
   public String tokenSecret() { return tokenSecret; }
   public Path tokenSecretFile() { return tokenSecretFile; }
   public boolean metricsAuth() { return metricsAuth; }
+  public boolean tlsEnabled() { return tlsCert != null; }
+  public Path tlsCert() { return tlsCert; }
+  public Path tlsKey() { return tlsKey; }
   public Duration reloadCheckInterval() { return reloadCheckInterval; }
   public int eventLoops() { return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors(); }
   public Duration heartbeatInterval() { return heartbeatInterval; }
@@ -386,6 +397,14 @@ public final class HubSettings {
       problems.add("influx-password-file " + influxPasswordFile + " cannot be read");
     }
     requirePositive(problems, "reload-check-interval", reloadCheckInterval);
+    if ((tlsCert == null) != (tlsKey == null)) {
+      problems.add("tls-cert and tls-key go together: give both or neither");
+    }
+    for (Path file : new Path[] {tlsCert, tlsKey}) {
+      if (file != null && !Files.isReadable(file)) {
+        problems.add("TLS file " + file + " cannot be read");
+      }
+    }
     return problems;
   }
 

@@ -25,6 +25,7 @@ import org.telemetryhub.hub.testing.DeviceClient;
 import org.telemetryhub.hub.testing.HubApi;
 import org.telemetryhub.hub.testing.HubProcess;
 import org.telemetryhub.hub.testing.Poll;
+import org.telemetryhub.hub.testing.SelfSignedCertificate;
 import org.telemetryhub.hub.testing.SubscriberClient;
 import org.telemetryhub.hub.testing.TestHub;
 import picocli.CommandLine;
@@ -180,6 +181,33 @@ class HubCommandIT {
     HubProcess token = HubProcess.run(Map.of(), command.toArray(String[]::new));
     assertEquals(0, token.awaitExit(WAIT), token.output());
     return token.output().strip();
+  }
+
+  /** Verifies 'hub subscribe' over wss:// trusting the hub's self-signed certificate with --trust-cert. */
+  @Test
+  void terminalSubscriberOverTls(Vertx vertx) throws Exception {
+    SelfSignedCertificate certificate = SelfSignedCertificate.create(dataDir, "hub");
+    HubProcess hub = HubProcess.serve(dataDir.resolve("data"), "--tls-cert=" + certificate.certificate(),
+        "--tls-key=" + certificate.key());
+    int port = hub.port();
+    assertTrue(hub.output().contains("TLS: https and wss"), hub.output());
+    HubProcess refused = HubProcess.run(Map.of(), "subscribe", "readings/+", "--url", "wss://127.0.0.1:" + port,
+        "--token", SubscriberClient.subscriberToken("readings/+"));
+    Poll.until("an untrusted certificate is reported", WAIT, () -> refused.output().contains("cannot connect"));
+    refused.close();
+    HubProcess subscriber = HubProcess.run(Map.of(), "subscribe", "readings/+", "--url", "wss://127.0.0.1:" + port,
+        "--trust-cert", certificate.certificate().toString(), "--token", SubscriberClient.subscriberToken("readings/+"));
+    Poll.until("subscribed", WAIT, () -> subscriber.output().contains("{\"ack\":\"subscribe\"}"));
+    WebSocketClient wss = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setSsl(true)
+        .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(certificate.certificate().toString())));
+    DeviceClient device = DeviceClient.await(wss.connect(new io.vertx.core.http.WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(port).setSsl(true).setURI("/ws/devices/dev-tls")
+        .addHeader("Authorization", "Bearer " + TestHub.token("dev-tls"))).map(DeviceClient::wrap));
+    long ts = Instant.now().getEpochSecond();
+    device.sendPackets(21.5f, ts, 40.25f, 1013.5f);
+    Poll.until("the reading printed", WAIT, () -> subscriber.output().contains("\"ts\":" + ts));
+    subscriber.close();
+    hub.close();
   }
 
   /** Verifies the terminal subscriber: prints what a device sent as JSON lines, and reconnects and resubscribes when the hub comes back. */

@@ -43,6 +43,11 @@ public final class DeviceClient {
     return vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
   }
 
+  /** A device over a socket opened some other way (wss://, another client's options). */
+  public static DeviceClient wrap(WebSocket ws) {
+    return new DeviceClient(ws);
+  }
+
   public static Future<DeviceClient> connect(WebSocketClient client, int port, String deviceId, String token) {
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setURI("/ws/devices/" + deviceId);

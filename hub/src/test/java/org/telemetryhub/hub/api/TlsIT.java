@@ -1,0 +1,123 @@
+package org.telemetryhub.hub.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.telemetryhub.hub.testing.DeviceClient;
+import org.telemetryhub.hub.testing.Poll;
+import org.telemetryhub.hub.testing.SelfSignedCertificate;
+import org.telemetryhub.hub.testing.TestHub;
+import org.telemetryhub.hub.testing.Tokens;
+
+/** wss:// and https:// on the hub's one port from PEM files, and a renewed certificate taken up without a restart. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+class TlsIT {
+
+  @TempDir
+  Path dir;
+
+  private static SSLContext trusting(Path... certificates) throws Exception {
+    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+    store.load(null, null);
+    int i = 0;
+    for (Path certificate : certificates) {
+      try (var in = Files.newInputStream(certificate)) {
+        store.setCertificateEntry("c" + i++, CertificateFactory.getInstance("X.509").generateCertificate(in));
+      }
+    }
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, trust.getTrustManagers(), null);
+    return context;
+  }
+
+  /** The serial number of the certificate the hub serves to a new connection. */
+  private static BigInteger servedSerial(int port, SSLContext context) throws Exception {
+    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.startHandshake();
+      return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+    }
+  }
+
+  /**
+   * Verifies TLS end to end: a device over wss:// is acked, the API answers over https://, a plain
+   * ws:// client gets nowhere, and a renewed certificate file is served to new connections.
+   */
+  @Test
+  void wssAndHttpsFromPemFilesReloadedWhenRenewed(Vertx vertx) throws Exception {
+    SelfSignedCertificate first = SelfSignedCertificate.create(dir, "first");
+    SelfSignedCertificate renewed = SelfSignedCertificate.create(dir, "renewed");
+    Path cert = dir.resolve("hub.crt");
+    Path key = dir.resolve("hub.key");
+    Files.copy(first.certificate(), cert);
+    Files.copy(first.key(), key);
+    try (TestHub hub = TestHub.start(dir.resolve("data"), "--tls-cert=" + cert, "--tls-key=" + key,
+        "--reload-check-interval=100ms")) {
+      WebSocketClient wss = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true)
+          .setTrustOptions(new PemTrustOptions().addCertPath(first.certificate().toString())));
+      DeviceClient device = DeviceClient.await(wss.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+              .setPort(hub.port()).setSsl(true).setURI("/ws/devices/dev-1")
+              .addHeader("Authorization", "Bearer " + TestHub.token("dev-1")))
+          .map(ws -> DeviceClient.wrap(ws)));
+      device.sendPackets(20f, Instant.now().getEpochSecond(), 50f, 1000f);
+      device.awaitAck(1, Duration.ofSeconds(10));
+
+      HttpClient https = HttpClient.newBuilder().sslContext(trusting(first.certificate(), renewed.certificate())).build();
+      HttpResponse<String> readings = https.send(HttpRequest.newBuilder(
+              URI.create("https://127.0.0.1:" + hub.port() + "/api/devices/dev-1/readings"))
+          .header("Authorization", "Bearer " + Tokens.api("t", org.telemetryhub.hub.auth.ApiAccess.Role.READ)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, readings.statusCode(), readings.body());
+
+      assertThrows(Exception.class, () -> DeviceClient.connect(DeviceClient.client(vertx), hub.port(), "dev-2",
+          TestHub.token("dev-2")).await(5, TimeUnit.SECONDS), "plain ws:// on the TLS port");
+
+      SSLContext both = trusting(first.certificate(), renewed.certificate());
+      assertEquals(first.serialNumber(), servedSerial(hub.port(), both));
+      Files.copy(renewed.key(), key, StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(renewed.certificate(), cert, StandardCopyOption.REPLACE_EXISTING);
+      BigInteger renewedSerial = renewed.serialNumber();
+      Poll.until("the renewed certificate is served", Duration.ofSeconds(10),
+          () -> renewedSerial.equals(servedSerialQuietly(hub.port(), both)));
+      device.sendPackets(21f, Instant.now().getEpochSecond() - 1, 50f, 1000f);
+      device.awaitAck(2, Duration.ofSeconds(10)); // the open connection keeps working
+    }
+  }
+
+  private static BigInteger servedSerialQuietly(int port, SSLContext context) {
+    try {
+      return servedSerial(port, context);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+}

@@ -134,8 +134,10 @@ class DiskFullIT {
       assertTrue(ackedWhileFull < sent, "not everything acked while the disk is full: " + ackedWhileFull + " of " + sent);
 
       hog.close();
+      long released = System.nanoTime();
       long total = sent;
       Poll.untilEquals("every reading acked once space returned", Duration.ofSeconds(15), total, device::lastAck);
+      System.out.printf("disk full: every reading acked %d ms after space returned%n", (System.nanoTime() - released) / 1_000_000);
       assertEquals(200, api.get("/health").status(), api.get("/health").body());
       assertEquals(total, api.readings("disk-1", firstTs, firstTs + total).size(), "every acked reading is stored");
 

@@ -36,6 +36,19 @@ import picocli.CommandLine.Model.OptionSpec;
 @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
 class HubCommandIT {
 
+  /** Every process a test started, ended after it whether it passed or not. */
+  private final List<HubProcess> processes = new ArrayList<>();
+
+  private HubProcess started(HubProcess process) {
+    processes.add(process);
+    return process;
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void endProcesses() {
+    processes.forEach(HubProcess::close);
+  }
+
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @TempDir
@@ -44,7 +57,7 @@ class HubCommandIT {
   /** Verifies that 'serve --help' lists every setting with its default. */
   @Test
   void serveHelpListsEverySetting() throws Exception {
-    HubProcess help = HubProcess.run(Map.of(), "serve", "--help");
+    HubProcess help = started(HubProcess.run(Map.of(), "serve", "--help"));
     assertEquals(0, help.awaitExit(WAIT));
     for (OptionSpec option : new CommandLine(new HubSettings()).getCommandSpec().options()) {
       String name = option.longestName();
@@ -58,19 +71,19 @@ class HubCommandIT {
   /** Verifies that invalid settings give a clear message and exit 2 before anything starts. */
   @Test
   void invalidSettingsExitWithAMessageBeforeStarting() throws Exception {
-    HubProcess bad = HubProcess.run(Map.of(), "serve", "--port=70000", "--heartbeat-interval=30s",
-        "--heartbeat-timeout=10s", "--data-dir=" + dataDir);
+    HubProcess bad = started(HubProcess.run(Map.of(), "serve", "--port=70000", "--heartbeat-interval=30s",
+        "--heartbeat-timeout=10s", "--data-dir=" + dataDir));
     assertEquals(2, bad.awaitExit(WAIT));
     assertTrue(bad.output().contains("port must be between 0 and 65535, not 70000"), bad.output());
     assertTrue(bad.output().contains("heartbeat-timeout (PT10S) must be longer than heartbeat-interval (PT30S)"));
     assertFalse(bad.output().contains("listening"));
     assertFalse(Files.exists(dataDir.resolve("readings.db")), "nothing was created");
 
-    HubProcess typo = HubProcess.run(Map.of(), "serve", "--heartbeat-interval=soon");
+    HubProcess typo = started(HubProcess.run(Map.of(), "serve", "--heartbeat-interval=soon"));
     assertEquals(2, typo.awaitExit(WAIT));
     assertTrue(typo.output().contains("'soon' is not a duration"), typo.output());
 
-    HubProcess badEnv = HubProcess.run(Map.of("HUB_PORT", "eighty"), "serve");
+    HubProcess badEnv = started(HubProcess.run(Map.of("HUB_PORT", "eighty"), "serve"));
     assertEquals(2, badEnv.awaitExit(WAIT));
     assertTrue(badEnv.output().contains("eighty"), badEnv.output());
   }
@@ -80,8 +93,8 @@ class HubCommandIT {
   void configFileThenEnvironmentThenFlags() throws Exception {
     Path file = dataDir.resolve("hub.properties");
     Files.writeString(file, "port = 0\nhost = 127.0.0.1\nretention-days = 7\ndata-dir = " + dataDir.resolve("from-file") + "\n");
-    HubProcess hub = HubProcess.run(Map.of("HUB_DATA_DIR", dataDir.resolve("from-env").toString()),
-        "serve", "--config=" + file, "--no-auth");
+    HubProcess hub = started(HubProcess.run(Map.of("HUB_DATA_DIR", dataDir.resolve("from-env").toString()),
+        "serve", "--config=" + file, "--no-auth"));
     hub.port();
     assertTrue(Files.exists(dataDir.resolve("from-env").resolve("readings.db")), "the environment beat the file");
     assertTrue(hub.output().contains("auth OFF"), "the flag applied");
@@ -89,7 +102,7 @@ class HubCommandIT {
     hub.close();
 
     Files.writeString(file, "prot = 8080\n");
-    HubProcess typo = HubProcess.run(Map.of(), "serve", "--config=" + file);
+    HubProcess typo = started(HubProcess.run(Map.of(), "serve", "--config=" + file));
     assertEquals(2, typo.awaitExit(WAIT));
     assertTrue(typo.output().contains("unknown setting(s) in " + file + ": prot"), typo.output());
   }
@@ -97,13 +110,13 @@ class HubCommandIT {
   /** Verifies that the hub generates an owner-only secret on first start and that 'token' prints a token it accepts. */
   @Test
   void generatedSecretAndTokenCommandLetADeviceIn(Vertx vertx) throws Exception {
-    HubProcess hub = HubProcess.run(Map.of(), "serve", "--port=0", "--host=127.0.0.1", "--data-dir=" + dataDir);
+    HubProcess hub = started(HubProcess.run(Map.of(), "serve", "--port=0", "--host=127.0.0.1", "--data-dir=" + dataDir));
     int port = hub.port();
     Path secret = dataDir.resolve("token-secret");
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
     assertTrue(hub.output().contains("generated a new token secret in " + secret), hub.output());
 
-    HubProcess token = HubProcess.run(Map.of(), "token", "--device", "dev-cli", "--data-dir=" + dataDir);
+    HubProcess token = started(HubProcess.run(Map.of(), "token", "--device", "dev-cli", "--data-dir=" + dataDir));
     assertEquals(0, token.awaitExit(WAIT));
     String jwt = token.output().strip();
     assertEquals(3, jwt.split("\\.").length, "a JWT on standard output and nothing else: " + jwt);
@@ -115,7 +128,7 @@ class HubCommandIT {
     assertEquals(401, DeviceClient.refusedStatus(client, port, "/ws/devices/dev-other", jwt, false));
     hub.close();
 
-    HubProcess badId = HubProcess.run(Map.of(), "token", "--device", "no spaces", "--data-dir=" + dataDir);
+    HubProcess badId = started(HubProcess.run(Map.of(), "token", "--device", "no spaces", "--data-dir=" + dataDir));
     assertEquals(2, badId.awaitExit(WAIT));
     assertTrue(badId.output().contains("is not a valid device id"), badId.output());
   }
@@ -127,10 +140,10 @@ class HubCommandIT {
    */
   @Test
   void apiTokensRevocationAndRotationFromTheCommandLine(Vertx vertx) throws Exception {
-    HubProcess hub = HubProcess.run(Map.of(), "serve", "--port=0", "--host=127.0.0.1", "--data-dir=" + dataDir,
-        "--reload-check-interval=200ms");
+    HubProcess hub = started(HubProcess.run(Map.of(), "serve", "--port=0", "--host=127.0.0.1", "--data-dir=" + dataDir,
+        "--reload-check-interval=200ms"));
     int port = hub.port();
-    HubProcess apiToken = HubProcess.run(Map.of(), "token", "--api", "ops", "--role", "read", "--data-dir=" + dataDir);
+    HubProcess apiToken = started(HubProcess.run(Map.of(), "token", "--api", "ops", "--role", "read", "--data-dir=" + dataDir));
     assertEquals(0, apiToken.awaitExit(WAIT));
     HubApi api = new HubApi(port, apiToken.output().strip());
     assertEquals(200, api.get("/api/devices").status());
@@ -141,8 +154,8 @@ class HubCommandIT {
     device.sendPackets(20f, Instant.now().getEpochSecond(), 50f, 1000f);
     device.awaitAck(1, WAIT);
 
-    HubProcess revoke = HubProcess.run(Map.of(), "revoke", "--device", "dev-cli", "--url", "http://127.0.0.1:" + port,
-        "--data-dir=" + dataDir);
+    HubProcess revoke = started(HubProcess.run(Map.of(), "revoke", "--device", "dev-cli", "--url", "http://127.0.0.1:" + port,
+        "--data-dir=" + dataDir));
     assertEquals(0, revoke.awaitExit(WAIT), revoke.output());
     assertTrue(revoke.output().contains("its connection was closed"), revoke.output());
     assertEquals(1008, device.awaitClose(WAIT).code());
@@ -150,13 +163,13 @@ class HubCommandIT {
     String afterRevoke = mint("--device", "dev-cli");
     DeviceClient.connect(client, port, "dev-cli", afterRevoke).await().close();
 
-    HubProcess rotate = HubProcess.run(Map.of(), "rotate-secret", "--data-dir=" + dataDir);
+    HubProcess rotate = started(HubProcess.run(Map.of(), "rotate-secret", "--data-dir=" + dataDir));
     assertEquals(0, rotate.awaitExit(WAIT), rotate.output());
     assertTrue(rotate.output().contains("1 previous secret(s) still accepted"), rotate.output());
     String rotated = mint("--device", "dev-cli");
     Poll.until("the new secret is in use", WAIT, () -> accepted(client, port, rotated));
     assertTrue(accepted(client, port, afterRevoke), "the previous secret is still accepted");
-    HubProcess drop = HubProcess.run(Map.of(), "rotate-secret", "--drop-previous", "--data-dir=" + dataDir);
+    HubProcess drop = started(HubProcess.run(Map.of(), "rotate-secret", "--drop-previous", "--data-dir=" + dataDir));
     assertEquals(0, drop.awaitExit(WAIT), drop.output());
     Poll.until("the previous secret is refused", WAIT, () -> !accepted(client, port, afterRevoke));
     assertTrue(accepted(client, port, rotated));
@@ -178,7 +191,7 @@ class HubCommandIT {
     List<String> command = new ArrayList<>(List.of("token"));
     command.addAll(List.of(args));
     command.add("--data-dir=" + dataDir);
-    HubProcess token = HubProcess.run(Map.of(), command.toArray(String[]::new));
+    HubProcess token = started(HubProcess.run(Map.of(), command.toArray(String[]::new)));
     assertEquals(0, token.awaitExit(WAIT), token.output());
     return token.output().strip();
   }
@@ -187,16 +200,16 @@ class HubCommandIT {
   @Test
   void terminalSubscriberOverTls(Vertx vertx) throws Exception {
     SelfSignedCertificate certificate = SelfSignedCertificate.create(dataDir, "hub");
-    HubProcess hub = HubProcess.serve(dataDir.resolve("data"), "--tls-cert=" + certificate.certificate(),
-        "--tls-key=" + certificate.key());
+    HubProcess hub = started(HubProcess.serve(dataDir.resolve("data"), "--tls-cert=" + certificate.certificate(),
+        "--tls-key=" + certificate.key()));
     int port = hub.port();
     assertTrue(hub.output().contains("TLS: https and wss"), hub.output());
-    HubProcess refused = HubProcess.run(Map.of(), "subscribe", "readings/+", "--url", "wss://127.0.0.1:" + port,
-        "--token", SubscriberClient.subscriberToken("readings/+"));
+    HubProcess refused = started(HubProcess.run(Map.of(), "subscribe", "readings/+", "--url", "wss://127.0.0.1:" + port,
+        "--token", SubscriberClient.subscriberToken("readings/+")));
     Poll.until("an untrusted certificate is reported", WAIT, () -> refused.output().contains("cannot connect"));
     refused.close();
-    HubProcess subscriber = HubProcess.run(Map.of(), "subscribe", "readings/+", "--url", "wss://127.0.0.1:" + port,
-        "--trust-cert", certificate.certificate().toString(), "--token", SubscriberClient.subscriberToken("readings/+"));
+    HubProcess subscriber = started(HubProcess.run(Map.of(), "subscribe", "readings/+", "--url", "wss://127.0.0.1:" + port,
+        "--trust-cert", certificate.certificate().toString(), "--token", SubscriberClient.subscriberToken("readings/+")));
     Poll.until("subscribed", WAIT, () -> subscriber.output().contains("{\"ack\":\"subscribe\"}"));
     WebSocketClient wss = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setSsl(true)
         .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(certificate.certificate().toString())));
@@ -214,11 +227,11 @@ class HubCommandIT {
   @Test
   void terminalSubscriberPrintsReadingsAndSurvivesAHubRestart(Vertx vertx) throws Exception {
     String[] serve = {"serve", "--port=0", "--host=127.0.0.1", "--data-dir=" + dataDir, "--token-secret=" + TestHub.SECRET};
-    HubProcess hub = HubProcess.run(Map.of(), serve);
+    HubProcess hub = started(HubProcess.run(Map.of(), serve));
     int port = hub.port();
     String token = SubscriberClient.subscriberToken("readings/+");
-    HubProcess subscriber = HubProcess.run(Map.of(), "subscribe", "readings/+", "--url", "ws://127.0.0.1:" + port,
-        "--token", token);
+    HubProcess subscriber = started(HubProcess.run(Map.of(), "subscribe", "readings/+", "--url", "ws://127.0.0.1:" + port,
+        "--token", token));
     Poll.until("subscribed", WAIT, () -> subscriber.output().contains("{\"ack\":\"subscribe\"}"));
 
     WebSocketClient client = DeviceClient.client(vertx);
@@ -233,7 +246,7 @@ class HubCommandIT {
     hub.awaitExit(WAIT);
     String[] again = serve.clone();
     again[1] = "--port=" + port; // the same port, as a restarted service would have
-    HubProcess restarted = HubProcess.run(Map.of(), again);
+    HubProcess restarted = started(HubProcess.run(Map.of(), again));
     restarted.port();
     Poll.until("subscribed again", Duration.ofSeconds(40),
         () -> subscriber.output().lines().filter("{\"ack\":\"subscribe\"}"::equals).count() == 2);

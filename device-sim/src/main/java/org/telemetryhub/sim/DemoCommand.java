@@ -4,9 +4,11 @@ import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.telemetryhub.hub.Hub;
+import org.telemetryhub.hub.RuntimeSettings;
 import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.auth.SecretFile;
 import org.telemetryhub.hub.auth.TokenService;
@@ -37,8 +39,9 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     HubSettings hubSettings = new HubSettings();
     new CommandLine(hubSettings).parseArgs("--port=" + port, "--data-dir=" + dataDir);
-    if (!hubSettings.problems().isEmpty()) {
-      System.err.println("device-sim demo: " + String.join("; ", hubSettings.problems()));
+    List<String> problems = RuntimeSettings.problems(hubSettings);
+    if (!problems.isEmpty()) {
+      System.err.println("device-sim demo: " + String.join("; ", problems));
       return SimCommand.EXIT_BAD_OPTIONS;
     }
     Hub hub = Hub.start(hubSettings);

@@ -179,7 +179,7 @@ public final class FleetSettings {
       problems.add("devices must be at least 1, not " + devices);
     }
     try {
-      if (!org.telemetryhub.hub.device.DeviceIds.isValid(deviceId(firstId))) {
+      if (!org.telemetryhub.hub.address.DeviceIds.isValid(deviceId(firstId))) {
         problems.add("id-pattern makes '" + deviceId(firstId) + "', not a valid device id");
       }
     } catch (java.util.IllegalFormatException e) {

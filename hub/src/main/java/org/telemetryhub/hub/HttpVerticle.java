@@ -8,7 +8,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.ServerSSLOptions;
 import org.telemetryhub.hub.api.ApiRoutes;
-import org.telemetryhub.hub.limits.ConnectionGuard;
+import org.telemetryhub.hub.edge.ConnectionGuard;
 
 /**
  * One HTTP server on one event loop; the hub deploys one per event loop, all on the same port.

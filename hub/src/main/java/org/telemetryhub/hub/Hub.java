@@ -8,12 +8,11 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
-import java.time.Clock;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -27,28 +26,29 @@ import org.telemetryhub.hub.auth.TokenService;
 import org.telemetryhub.hub.config.HubSettings;
 import org.telemetryhub.hub.device.DeviceChannel;
 import org.telemetryhub.hub.device.DeviceEndpoint;
+import org.telemetryhub.hub.edge.ConnectionGuard;
+import org.telemetryhub.hub.edge.ConnectionLimits;
+import org.telemetryhub.hub.edge.HandshakeRate;
+import org.telemetryhub.hub.edge.UpgradeFlow;
+import org.telemetryhub.hub.edge.UpgradeGate;
+import org.telemetryhub.hub.fanout.AlertFanOut;
+import org.telemetryhub.hub.fanout.ReadingFanOut;
+import org.telemetryhub.hub.fanout.StatusFanOut;
 import org.telemetryhub.hub.files.FileWatcher;
 import org.telemetryhub.hub.files.OwnerOnlyFiles;
-import org.telemetryhub.hub.limits.ConnectionGuard;
-import org.telemetryhub.hub.limits.ConnectionLimits;
-import org.telemetryhub.hub.limits.HandshakeRate;
-import org.telemetryhub.hub.limits.UpgradeGate;
 import org.telemetryhub.hub.liveness.DeviceRegistry;
-import org.telemetryhub.hub.logging.EventLog;
 import org.telemetryhub.hub.metrics.HubMetrics;
-import org.telemetryhub.hub.metrics.InfluxMetricsPush;
 import org.telemetryhub.hub.metrics.MicrometerHubMetrics;
 import org.telemetryhub.hub.metrics.PrometheusEndpoint;
 import org.telemetryhub.hub.protocol.ReadingValidator;
 import org.telemetryhub.hub.pubsub.Broker;
+import org.telemetryhub.hub.pubsub.LocalBroker;
 import org.telemetryhub.hub.pubsub.SubscriberChannel;
 import org.telemetryhub.hub.pubsub.SubscriberEndpoint;
 import org.telemetryhub.hub.store.ReadingStore;
 import org.telemetryhub.hub.store.RetentionTask;
+import org.telemetryhub.hub.store.StoreBackend;
 import org.telemetryhub.hub.store.StoreWriter;
-import org.telemetryhub.hub.store.influx.InfluxEvents;
-import org.telemetryhub.hub.store.influx.InfluxReadingStore;
-import org.telemetryhub.hub.store.sqlite.SqliteReadingStore;
 
 /**
  * A running hub: builds the parts from the settings, starts them in order and stops them in
@@ -90,13 +90,9 @@ public final class Hub {
   public static Hub start(HubSettings settings) throws Exception {
     Clock clock = Clock.systemUTC();
     PrometheusEndpoint prometheus = new PrometheusEndpoint();
-    // Every meter goes to the Prometheus endpoint and, with the InfluxDB store, is pushed there too.
+    // Every meter goes to the Prometheus endpoint and, when the store backend has one, where it pushes them.
     CompositeMeterRegistry meters = new CompositeMeterRegistry();
     meters.add(prometheus.registry());
-    if (settings.influxStore()) {
-      meters.add(InfluxMetricsPush.registry(settings.influxUrl(), settings.influxDatabase(), settings.influxUser(),
-          settings.influxPassword(), settings.influxMetricsStep()));
-    }
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions()
             .setEventLoopPoolSize(settings.eventLoops())
@@ -104,64 +100,44 @@ public final class Hub {
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(meters))
         .build();
-    ReadingStore store = null;
+    StoreBackend backend = null;
     try {
       OwnerOnlyFiles.createDirectories(settings.dataDir());
       Revocations revocations = Revocations.load(settings.dataDir());
       Authenticator authenticator = authenticator(settings, vertx, revocations);
-      InfluxEvents influxEvents = null;
-      if (settings.influxStore()) {
-        InfluxReadingStore influx = InfluxReadingStore.connect(settings.influxUrl(), settings.influxDatabase(),
-            settings.influxUser(), settings.influxPassword(), Duration.ofDays(settings.retentionDays()));
-        influxEvents = new InfluxEvents(vertx, influx);
-        store = influx;
-      } else {
-        store = SqliteReadingStore.open(settings.dataDir());
+      backend = StoreBackend.open(vertx, RuntimeSettings.storeChoice(settings));
+      if (backend.pushedMeters() != null) {
+        meters.add(backend.pushedMeters());
       }
-      InfluxEvents events = influxEvents;
-      ReadingStore readingStore = store;
+      ReadingStore store = backend.store();
       HubMetrics metrics = new MicrometerHubMetrics(meters);
       StoreWriter writer = new StoreWriter(store, settings.batchSize(), settings.batchMaxAge(),
           settings.storeQueueCapacity(), metrics);
-      // The broker's retained messages come from the registry, whose transitions go to the broker.
-      AtomicReference<DeviceRegistry> registryRef = new AtomicReference<>();
-      Broker broker = new Broker(() -> registryRef.get().all());
-      DeviceRegistry registry = new DeviceRegistry(clock, settings.silentAfter(), status -> {
-        EventLog.status(status.device(), status.state().wireName(), status.reason());
-        broker.publish(status);
-        if (events != null) {
-          events.status(status);
-        }
-      });
-      registryRef.set(registry);
-      AlertEngine alerts = new AlertEngine(settings.alertRules(), alert -> {
-        EventLog.alert(alert.device(), alert.rule(), alert.state(), alert.value());
-        broker.publish(alert);
-        if (events != null) {
-          events.alert(alert);
-        }
-      });
+
+      // Where readings, state changes and alerts go: each a component with a name (package fanout).
+      Broker broker = new LocalBroker();
+      AlertEngine alerts = new AlertEngine(RuntimeSettings.alertRules(settings), new AlertFanOut(broker, backend.events()));
+      DeviceRegistry registry = new DeviceRegistry(clock, settings.silentAfter(), new StatusFanOut(broker, backend.events()));
       metrics.registerDeviceStates(registry::count);
-      DeviceChannel devices = new DeviceChannel(registry, writer, new ReadingValidator(settings.validRanges()),
-          reading -> {
-            broker.publish(reading);
-            alerts.onReading(reading);
-          },
-          device -> latestStored(vertx, readingStore, device),
+      DeviceChannel devices = new DeviceChannel(registry, writer, new ReadingValidator(RuntimeSettings.validRanges(settings)),
+          new ReadingFanOut(broker, alerts), device -> latestStored(vertx, store, device),
           metrics, clock, settings.heartbeatInterval(), settings.heartbeatTimeout(), settings.maxFrameSize(),
           settings.maxPendingPerDevice());
-      SubscriberChannel subscribers = new SubscriberChannel(broker, metrics, settings.subscriberLimits(),
+      SubscriberChannel subscribers = new SubscriberChannel(broker, registry, metrics, RuntimeSettings.subscriberLimits(settings),
           settings.heartbeatInterval(), settings.heartbeatTimeout());
       RetentionTask retention = new RetentionTask(vertx, store, Duration.ofDays(settings.retentionDays()), clock);
       Hub hub = new Hub(settings, vertx, store, writer, devices, subscribers, retention, meters);
+
+      // The edge: what a connection passes before it reaches a channel.
       ConnectionGuard guard = new ConnectionGuard(vertx,
           new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()), metrics,
           settings.headerTimeout(), settings.upgradeTimeout(), settings.idleTimeout());
       UpgradeGate upgradeGate = new UpgradeGate(new HandshakeRate(settings.handshakeRatePerAddress(),
           10.0 * settings.handshakeRatePerAddress(), MAX_RATE_TRACKED_ADDRESSES, System::nanoTime), metrics);
+      UpgradeFlow upgrades = new UpgradeFlow(guard, () -> hub.accepting);
       ApiRoutes routes = new ApiRoutes(registry, store, writer, prometheus, alerts,
-          new DeviceEndpoint(devices, authenticator, guard, () -> hub.accepting),
-          new SubscriberEndpoint(subscribers, authenticator, settings.allowedOrigins(), guard, () -> hub.accepting),
+          new DeviceEndpoint(devices, authenticator, upgrades),
+          new SubscriberEndpoint(subscribers, authenticator, settings.allowedOrigins(), upgrades),
           upgradeGate, authenticator, revocations, settings.metricsAuth(), () -> hub.accepting, clock);
       writer.start();
       hub.listen(routes, guard);
@@ -172,8 +148,8 @@ public final class Hub {
           settings.authEnabled() ? "on" : "OFF", settings.maxConnections(), settings.maxConnectionsPerAddress());
       return hub;
     } catch (Exception e) {
-      if (store != null) {
-        store.close();
+      if (backend != null) {
+        backend.store().close();
       }
       vertx.close();
       throw e;

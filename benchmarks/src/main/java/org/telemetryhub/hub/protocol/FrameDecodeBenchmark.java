@@ -12,7 +12,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.telemetryhub.hub.config.ValidRanges;
 
 /** Decoding and validating one device frame, as DeviceConnection does for every frame. */
 @State(Scope.Benchmark)

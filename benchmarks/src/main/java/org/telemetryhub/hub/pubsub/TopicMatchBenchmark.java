@@ -1,5 +1,7 @@
 package org.telemetryhub.hub.pubsub;
 
+import org.telemetryhub.hub.address.TopicFilter;
+import org.telemetryhub.hub.address.Topics;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

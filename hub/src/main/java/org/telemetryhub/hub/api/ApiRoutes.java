@@ -15,11 +15,11 @@ import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.auth.Authenticator;
 import org.telemetryhub.hub.auth.Revocations;
 import org.telemetryhub.hub.device.DeviceEndpoint;
-import org.telemetryhub.hub.limits.UpgradeGate;
-import org.telemetryhub.hub.liveness.DeviceRegistry;
+import org.telemetryhub.hub.edge.UpgradeGate;
+import org.telemetryhub.hub.liveness.DeviceDirectory;
 import org.telemetryhub.hub.metrics.PrometheusEndpoint;
 import org.telemetryhub.hub.pubsub.SubscriberEndpoint;
-import org.telemetryhub.hub.pubsub.Topics;
+import org.telemetryhub.hub.address.Topics;
 import org.telemetryhub.hub.store.ReadingStore;
 import org.telemetryhub.hub.store.StoreWriter;
 
@@ -42,7 +42,7 @@ public final class ApiRoutes {
   private final Authenticator authenticator;
   private final boolean metricsAuth;
 
-  public ApiRoutes(DeviceRegistry registry, ReadingStore store, StoreWriter writer, PrometheusEndpoint prometheus,
+  public ApiRoutes(DeviceDirectory registry, ReadingStore store, StoreWriter writer, PrometheusEndpoint prometheus,
                    AlertEngine alerts, DeviceEndpoint deviceEndpoint, SubscriberEndpoint subscriberEndpoint,
                    UpgradeGate upgradeGate, Authenticator authenticator, Revocations revocations, boolean metricsAuth,
                    BooleanSupplier accepting, Clock clock) {

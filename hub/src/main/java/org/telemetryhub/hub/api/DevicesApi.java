@@ -6,11 +6,11 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.List;
 import org.telemetryhub.hub.auth.ApiAccess;
-import org.telemetryhub.hub.liveness.DeviceRegistry;
+import org.telemetryhub.hub.liveness.DeviceDirectory;
 import org.telemetryhub.hub.liveness.DeviceView;
 import org.telemetryhub.hub.protocol.Reading;
-import org.telemetryhub.hub.pubsub.Echo;
-import org.telemetryhub.hub.pubsub.Topics;
+import org.telemetryhub.hub.address.Echo;
+import org.telemetryhub.hub.address.Topics;
 import org.telemetryhub.hub.store.ReadingStore;
 
 /**
@@ -24,11 +24,11 @@ final class DevicesApi {
   static final int MAX_LIMIT = 10_000;
   static final long DEFAULT_WINDOW_SECONDS = 3600;
 
-  private final DeviceRegistry registry;
+  private final DeviceDirectory registry;
   private final ReadingStore store;
   private final Clock clock;
 
-  DevicesApi(DeviceRegistry registry, ReadingStore store, Clock clock) {
+  DevicesApi(DeviceDirectory registry, ReadingStore store, Clock clock) {
     this.registry = registry;
     this.store = store;
     this.clock = clock;

@@ -6,7 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.liveness.DeviceView;
 import org.telemetryhub.hub.protocol.Reading;
-import org.telemetryhub.hub.pubsub.Topics;
+import org.telemetryhub.hub.address.Topics;
 
 /** The JSON shapes of the HTTP API (protocol.md section 3) and the helpers that send them. */
 final class Json {

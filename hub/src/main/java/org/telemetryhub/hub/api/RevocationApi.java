@@ -4,8 +4,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import org.telemetryhub.hub.auth.Revocations;
-import org.telemetryhub.hub.device.DeviceIds;
-import org.telemetryhub.hub.liveness.DeviceRegistry;
+import org.telemetryhub.hub.address.DeviceIds;
+import org.telemetryhub.hub.liveness.DeviceDirectory;
 import org.telemetryhub.hub.liveness.Session;
 import org.telemetryhub.hub.logging.EventLog;
 
@@ -15,11 +15,11 @@ import org.telemetryhub.hub.logging.EventLog;
  */
 final class RevocationApi {
 
-  private final DeviceRegistry registry;
+  private final DeviceDirectory registry;
   private final Revocations revocations;
   private final Clock clock;
 
-  RevocationApi(DeviceRegistry registry, Revocations revocations, Clock clock) {
+  RevocationApi(DeviceDirectory registry, Revocations revocations, Clock clock) {
     this.registry = registry;
     this.revocations = revocations;
     this.clock = clock;

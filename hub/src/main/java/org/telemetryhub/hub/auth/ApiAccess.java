@@ -1,7 +1,7 @@
 package org.telemetryhub.hub.auth;
 
-import org.telemetryhub.hub.pubsub.TopicFilter;
-import org.telemetryhub.hub.pubsub.Topics;
+import org.telemetryhub.hub.address.TopicFilter;
+import org.telemetryhub.hub.address.Topics;
 
 /**
  * What the holder of a token may do with the HTTP API: everything (role admin), every read (role

@@ -2,7 +2,7 @@ package org.telemetryhub.hub.auth;
 
 import io.vertx.core.Future;
 import java.util.List;
-import org.telemetryhub.hub.pubsub.TopicFilter;
+import org.telemetryhub.hub.address.TopicFilter;
 
 /** Decides whether a token lets its holder connect, as a device or as a subscriber. */
 public interface Authenticator {

@@ -1,7 +1,7 @@
 package org.telemetryhub.hub.auth;
 
 import java.util.List;
-import org.telemetryhub.hub.pubsub.TopicFilter;
+import org.telemetryhub.hub.address.TopicFilter;
 
 /** Who a subscriber is and which channel filters its token lets it use. */
 public record SubscriberGrant(String name, List<TopicFilter> channels) {

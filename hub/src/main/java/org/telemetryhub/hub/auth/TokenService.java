@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
-import org.telemetryhub.hub.pubsub.TopicFilter;
+import org.telemetryhub.hub.address.TopicFilter;
 
 /**
  * Issues and checks the hub's signed tokens: JWT, HS256, with a role claim ({@code device},

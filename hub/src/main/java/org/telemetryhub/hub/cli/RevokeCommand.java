@@ -14,7 +14,7 @@ import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.auth.Revocations;
 import org.telemetryhub.hub.auth.TokenService;
 import org.telemetryhub.hub.config.HubSettings;
-import org.telemetryhub.hub.device.DeviceIds;
+import org.telemetryhub.hub.address.DeviceIds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.Hub;
+import org.telemetryhub.hub.RuntimeSettings;
 import org.telemetryhub.hub.config.HubSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +26,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    List<String> problems = settings.problems();
+    List<String> problems = RuntimeSettings.problems(settings);
     if (!problems.isEmpty()) {
       System.err.println("hub: invalid settings:");
       problems.forEach(problem -> System.err.println("  - " + problem));

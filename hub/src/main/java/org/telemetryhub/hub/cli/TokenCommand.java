@@ -10,7 +10,7 @@ import org.telemetryhub.hub.auth.Revocations;
 import org.telemetryhub.hub.auth.TokenService;
 import org.telemetryhub.hub.config.DurationConverter;
 import org.telemetryhub.hub.config.HubSettings;
-import org.telemetryhub.hub.device.DeviceIds;
+import org.telemetryhub.hub.address.DeviceIds;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.telemetryhub.hub.alerts.AlertRule;
-import org.telemetryhub.hub.pubsub.SubscriberChannel;
 import picocli.CommandLine.Option;
 
 /**
@@ -250,10 +248,14 @@ public final class HubSettings {
   public Duration silentAfter() { return silentAfter; }
   public int maxFrameSize() { return maxFrameSize; }
   public int maxRequestSize() { return maxRequestSize; }
-  public ValidRanges validRanges() {
-    return new ValidRanges(temperatureMin, temperatureMax, humidityMin, humidityMax, pressureMin, pressureMax, maxClockSkew,
-        Duration.ofDays(retentionDays));
-  }
+  public float temperatureMin() { return temperatureMin; }
+  public float temperatureMax() { return temperatureMax; }
+  public float humidityMin() { return humidityMin; }
+  public float humidityMax() { return humidityMax; }
+  public float pressureMin() { return pressureMin; }
+  public float pressureMax() { return pressureMax; }
+  public Duration maxClockSkew() { return maxClockSkew; }
+
   public String store() { return store; }
   public boolean influxStore() { return "influx".equals(store); }
   public String influxUrl() { return influxUrl; }
@@ -297,15 +299,20 @@ public final class HubSettings {
     return maxConnectionsPerAddress > 0 ? maxConnectionsPerAddress : Math.max(1, maxConnections() / 4);
   }
   public List<String> allowedOrigins() { return allowedOrigins; }
-  public SubscriberChannel.Limits subscriberLimits() {
-    return new SubscriberChannel.Limits(maxSubscribers, maxChannelsPerRequest, maxSubscriptions, subscriberQueue,
-        subscriberQueueBytes, maxRequestSize);
-  }
-  public List<AlertRule> alertRules() {
-    return alertRules.stream().filter(rule -> !rule.isBlank()).map(AlertRule::parse).toList();
+  public int maxSubscribers() { return maxSubscribers; }
+  public int maxChannelsPerRequest() { return maxChannelsPerRequest; }
+  public int maxSubscriptions() { return maxSubscriptions; }
+  public int subscriberQueue() { return subscriberQueue; }
+  public long subscriberQueueBytes() { return subscriberQueueBytes; }
+  /** The alert rules as written, blank ones left out; the composition root parses them. */
+  public List<String> alertRuleTexts() {
+    return alertRules.stream().filter(rule -> !rule.isBlank()).toList();
   }
 
-  /** Every problem with these settings, one sentence each; empty when they are usable. */
+  /**
+   * Every problem with these settings that they show on their own, one sentence each; empty when
+   * they are usable. (Alert rules are checked where they are parsed, in the composition root.)
+   */
   public List<String> problems() {
     List<String> problems = new ArrayList<>();
     if (port < 0 || port > 65535) {
@@ -362,15 +369,6 @@ public final class HubSettings {
     }
     if (retentionDays < 1) {
       problems.add("retention-days must be at least 1, not " + retentionDays);
-    }
-    for (String rule : alertRules) {
-      try {
-        if (!rule.isBlank()) {
-          AlertRule.parse(rule);
-        }
-      } catch (IllegalArgumentException e) {
-        problems.add(e.getMessage());
-      }
     }
     if (maxSubscribers < 1 || maxChannelsPerRequest < 1 || maxSubscriptions < 1 || subscriberQueue < 1) {
       problems.add("max-subscribers, max-channels-per-request, max-subscriptions and subscriber-queue must be at least 1");

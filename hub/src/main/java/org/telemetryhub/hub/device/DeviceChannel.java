@@ -1,17 +1,18 @@
 package org.telemetryhub.hub.device;
 
+import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import io.vertx.core.Future;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.telemetryhub.hub.liveness.DeviceRegistry;
+import org.telemetryhub.hub.liveness.DeviceDirectory;
 import org.telemetryhub.hub.metrics.HubMetrics;
 import org.telemetryhub.hub.protocol.Reading;
 import org.telemetryhub.hub.protocol.ReadingValidator;
 import org.telemetryhub.hub.store.StoreWriter;
+import org.telemetryhub.hub.websocket.HubWebSocket;
 
 /**
  * What every device connection of one hub shares: liveness, storage, validation, metrics,
@@ -19,16 +20,14 @@ import org.telemetryhub.hub.store.StoreWriter;
  */
 public final class DeviceChannel {
 
-  final DeviceRegistry registry;
+  final DeviceDirectory registry;
   final StoreWriter writer;
   final ReadingValidator validator;
   final Consumer<Reading> onValidReading;
   final HubMetrics metrics;
   final Clock clock;
-  final Duration heartbeatInterval;
-  final Duration heartbeatTimeout;
-  /** Largest message (a frame, or the fragments of one) a device may send. */
-  final int maxMessageBytes;
+  /** Heartbeat timing and the largest message (a frame, or the fragments of one) a device may send. */
+  final HubWebSocket.Settings socketSettings;
   /** Packets of one connection received and not yet acknowledged before its socket is paused. */
   final int maxPendingPackets;
   final NoClockStamps noClockStamps;
@@ -40,7 +39,7 @@ public final class DeviceChannel {
    * @param onValidReading told of every valid reading as it arrives (subscribers, alerts), before it is stored
    * @param latestStored the newest stored timestamp of a device, for stamping readings without a clock after a restart
    */
-  public DeviceChannel(DeviceRegistry registry, StoreWriter writer, ReadingValidator validator,
+  public DeviceChannel(DeviceDirectory registry, StoreWriter writer, ReadingValidator validator,
                        Consumer<Reading> onValidReading, Function<String, Future<Long>> latestStored, HubMetrics metrics,
                        Clock clock, Duration heartbeatInterval, Duration heartbeatTimeout, int maxMessageBytes,
                        int maxPendingPackets) {
@@ -50,9 +49,8 @@ public final class DeviceChannel {
     this.onValidReading = onValidReading;
     this.metrics = metrics;
     this.clock = clock;
-    this.heartbeatInterval = heartbeatInterval;
-    this.heartbeatTimeout = heartbeatTimeout;
-    this.maxMessageBytes = maxMessageBytes;
+    this.socketSettings = new HubWebSocket.Settings(heartbeatInterval, heartbeatTimeout, maxMessageBytes, "message",
+        "packets");
     this.maxPendingPackets = maxPendingPackets;
     this.latestStored = latestStored;
     this.noClockStamps = new NoClockStamps(validator.maxClockSkewSeconds());

@@ -2,20 +2,18 @@ package org.telemetryhub.hub.device;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.function.BooleanSupplier;
-import org.telemetryhub.hub.auth.AuthException;
-import org.telemetryhub.hub.auth.BearerToken;
+import org.telemetryhub.hub.address.DeviceIds;
 import org.telemetryhub.hub.auth.Authenticator;
-import org.telemetryhub.hub.limits.ConnectionGuard;
+import org.telemetryhub.hub.auth.BearerToken;
+import org.telemetryhub.hub.edge.UpgradeFlow;
 import org.telemetryhub.hub.logging.ConnectionIds;
-import org.telemetryhub.hub.logging.EventLog;
 import org.telemetryhub.hub.logging.Refusal;
-import org.telemetryhub.hub.websocket.VertxInternals;
 
 /**
- * {@code GET /ws/devices/{deviceId}}: checks the device id (400), then the credentials (401),
- * then upgrades to WebSocket and hands the socket to a {@link DeviceConnection}. Nothing is
- * stored from a request that fails a check.
+ * {@code GET /ws/devices/{deviceId}}: checks the device id (400), then goes the upgrade way
+ * (credentials, upgrade) and hands the socket to a {@link DeviceConnection}. Nothing is stored
+ * from a request that fails a check. The device channel never negotiates compression: 16-byte
+ * packets gain nothing from it.
  */
 public final class DeviceEndpoint implements Handler<HttpServerRequest> {
 
@@ -23,15 +21,14 @@ public final class DeviceEndpoint implements Handler<HttpServerRequest> {
 
   private final DeviceChannel channel;
   private final Authenticator authenticator;
-  private final ConnectionGuard guard;
-  private final BooleanSupplier accepting;
+  private final UpgradeFlow upgrades;
+  private final UpgradeFlow.Options options;
 
-  /** @param accepting false while the hub is stopping: new devices get 503 */
-  public DeviceEndpoint(DeviceChannel channel, Authenticator authenticator, ConnectionGuard guard, BooleanSupplier accepting) {
+  public DeviceEndpoint(DeviceChannel channel, Authenticator authenticator, UpgradeFlow upgrades) {
     this.channel = channel;
     this.authenticator = authenticator;
-    this.guard = guard;
-    this.accepting = accepting;
+    this.upgrades = upgrades;
+    this.options = new UpgradeFlow.Options(false, channel.metrics::authRefused);
   }
 
   @Override
@@ -43,31 +40,7 @@ public final class DeviceEndpoint implements Handler<HttpServerRequest> {
       Refusal.refuse(request, connectionId, 400, DeviceIds.RULE);
       return;
     }
-    if (!accepting.getAsBoolean()) {
-      Refusal.refuse(request, connectionId, 503, "the hub is shutting down");
-      return;
-    }
-    request.pause();
-    authenticator.authenticate(BearerToken.of(request), deviceId).onComplete(result -> {
-      if (result.failed()) {
-        channel.metrics.authRefused();
-        String why = result.cause() instanceof AuthException ? result.cause().getMessage() : "credentials could not be checked";
-        Refusal.refuse(request, connectionId, 401, why);
-      } else if (!request.canUpgradeToWebSocket()) {
-        Refusal.refuse(request, connectionId, 400, "expected a WebSocket upgrade request");
-      } else {
-        VertxInternals.refuseCompression(request);
-        request.toWebSocket()
-            .onSuccess(ws -> {
-              guard.upgraded(request);
-              new DeviceConnection(channel, ws, io.vertx.core.Vertx.currentContext(), connectionId, deviceId).start();
-            })
-            .onFailure(e -> EventLog.refused(connectionId, remote(request), request.path(), 400, "upgrade failed: " + e.getMessage()));
-      }
-    });
-  }
-
-  private static String remote(HttpServerRequest request) {
-    return String.valueOf(request.remoteAddress());
+    upgrades.upgrade(request, connectionId, options, () -> authenticator.authenticate(BearerToken.of(request), deviceId),
+        (ws, context, granted) -> new DeviceConnection(channel, ws, context, connectionId, deviceId).start());
   }
 }

@@ -12,14 +12,14 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.telemetryhub.hub.protocol.Reading;
 
 /**
- * Every device the hub has seen since it started, its liveness state and its live connection.
- * Kept in memory; safe to call from any event loop. A state changes only on a real transition,
+ * The in-process {@link DeviceDirectory}: every device this hub has seen since it started, its
+ * liveness state and its live connection, kept in memory; safe to call from any event loop. A state changes only on a real transition,
  * and every transition goes to the {@link StatusListener}, in order per device.
  *
  * <p>Calls name the session they come from: a replaced connection that closes late does not
  * touch the state its successor owns.
  */
-public final class DeviceRegistry {
+public final class DeviceRegistry implements DeviceDirectory {
 
   private static final class Device {
     final String id;
@@ -52,6 +52,7 @@ public final class DeviceRegistry {
    *
    * @return the session it replaces (the caller closes it with 4000), or null
    */
+  @Override
   public Session connected(String deviceId, Session session) {
     Device device = devices.computeIfAbsent(deviceId, id -> {
       countByState.incrementAndGet(DeviceState.OFFLINE.ordinal());
@@ -68,6 +69,7 @@ public final class DeviceRegistry {
   }
 
   /** Records packets from the device's live session; a silent device is online again. */
+  @Override
   public void packetsArrived(String deviceId, Session session, Reading lastReading) {
     Device device = devices.get(deviceId);
     if (device == null) {
@@ -88,6 +90,7 @@ public final class DeviceRegistry {
   }
 
   /** Marks the device silent when its session has sent no packet for the "silent after" period. */
+  @Override
   public void checkSilence(String deviceId, Session session) {
     Device device = devices.get(deviceId);
     if (device == null) {
@@ -105,6 +108,7 @@ public final class DeviceRegistry {
   }
 
   /** The session ended; the device goes offline unless a newer session has already taken over. */
+  @Override
   public void disconnected(String deviceId, Session session, String reason) {
     Device device = devices.get(deviceId);
     if (device == null) {
@@ -120,6 +124,7 @@ public final class DeviceRegistry {
   }
 
   /** The device's live connection, or null when it has none. */
+  @Override
   public Session session(String deviceId) {
     Device device = devices.get(deviceId);
     if (device == null) {
@@ -130,12 +135,14 @@ public final class DeviceRegistry {
     }
   }
 
+  @Override
   public Optional<DeviceView> find(String deviceId) {
     Device device = devices.get(deviceId);
     return device == null ? Optional.empty() : Optional.of(view(device));
   }
 
   /** Every known device, ordered by id. */
+  @Override
   public List<DeviceView> all() {
     List<DeviceView> views = new ArrayList<>(devices.size());
     for (Device device : devices.values()) {
@@ -145,6 +152,7 @@ public final class DeviceRegistry {
     return views;
   }
 
+  @Override
   public int count(DeviceState state) {
     return countByState.get(state.ordinal());
   }

@@ -2,10 +2,8 @@ package org.telemetryhub.hub.metrics;
 
 import java.util.function.IntSupplier;
 import java.util.function.ToIntFunction;
-import org.telemetryhub.hub.device.Violation;
 import org.telemetryhub.hub.liveness.DeviceState;
 import org.telemetryhub.hub.protocol.RejectReason;
-import org.telemetryhub.hub.pubsub.SlowPolicy;
 
 /**
  * What the hub measures. Tag values come only from enums, so their number stays bounded: a
@@ -25,7 +23,7 @@ public interface HubMetrics {
 
   void readingRejected(RejectReason reason);
 
-  void connectionClosedForViolation(Violation violation);
+  void connectionClosedForInvalidFrame(InvalidFrame reason);
 
   void storeBatch(int readings, long nanos);
 
@@ -42,7 +40,7 @@ public interface HubMetrics {
   /** A published message was written to a subscriber's socket, {@code nanos} after the hub published it. */
   void subscriberMessageDelivered(long nanos);
 
-  void subscriberMessagesLost(SlowPolicy policy, long count);
+  void subscriberMessagesLost(LossPolicy policy, long count);
 
   void registerDeviceStates(ToIntFunction<DeviceState> devicesInState);
 
@@ -66,7 +64,7 @@ public interface HubMetrics {
     @Override public void readingsReceived(int count) { }
     @Override public void readingsStored(int count) { }
     @Override public void readingRejected(RejectReason reason) { }
-    @Override public void connectionClosedForViolation(Violation violation) { }
+    @Override public void connectionClosedForInvalidFrame(InvalidFrame reason) { }
     @Override public void storeBatch(int readings, long nanos) { }
     @Override public void storeFailure() { }
     @Override public void ackLatency(long nanos) { }
@@ -74,7 +72,7 @@ public interface HubMetrics {
     @Override public void subscriberConnectionOpened() { }
     @Override public void subscriberConnectionClosed() { }
     @Override public void subscriberMessageDelivered(long nanos) { }
-    @Override public void subscriberMessagesLost(SlowPolicy policy, long count) { }
+    @Override public void subscriberMessagesLost(LossPolicy policy, long count) { }
     @Override public void registerDeviceStates(ToIntFunction<DeviceState> devicesInState) { }
     @Override public void registerStoreQueue(IntSupplier queuedReadings) { }
     @Override public void connectionRefused(ConnectionRefusal refusal) { }

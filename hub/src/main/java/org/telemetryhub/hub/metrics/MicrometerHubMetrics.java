@@ -12,10 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.function.ToIntFunction;
-import org.telemetryhub.hub.device.Violation;
 import org.telemetryhub.hub.liveness.DeviceState;
 import org.telemetryhub.hub.protocol.RejectReason;
-import org.telemetryhub.hub.pubsub.SlowPolicy;
 
 /** {@link HubMetrics} on a Micrometer registry; meter names are the constants below. */
 public final class MicrometerHubMetrics implements HubMetrics {
@@ -50,7 +48,7 @@ public final class MicrometerHubMetrics implements HubMetrics {
   private final Counter readingsReceived;
   private final Counter readingsStored;
   private final Map<RejectReason, Counter> readingsRejected = new EnumMap<>(RejectReason.class);
-  private final Map<Violation, Counter> invalidFrames = new EnumMap<>(Violation.class);
+  private final Map<InvalidFrame, Counter> invalidFrames = new EnumMap<>(InvalidFrame.class);
   private final DistributionSummary batchSize;
   private final Timer batchLatency;
   private final Counter storeFailures;
@@ -59,7 +57,7 @@ public final class MicrometerHubMetrics implements HubMetrics {
   private final AtomicInteger activeSubscribers = new AtomicInteger();
   private final Counter subscriberDelivered;
   private final Timer subscriberLatency;
-  private final Map<SlowPolicy, Counter> subscriberLost = new EnumMap<>(SlowPolicy.class);
+  private final Map<LossPolicy, Counter> subscriberLost = new EnumMap<>(LossPolicy.class);
   private final Map<ConnectionRefusal, Counter> connectionsRefused = new EnumMap<>(ConnectionRefusal.class);
   private final Map<ConnectionPhase, Counter> connectionsTimedOut = new EnumMap<>(ConnectionPhase.class);
   private final Counter handshakesRateLimited;
@@ -80,11 +78,9 @@ public final class MicrometerHubMetrics implements HubMetrics {
       readingsRejected.put(reason, Counter.builder(READINGS_REJECTED).tag("reason", reason.tag())
           .description("Readings not stored because they failed validation").register(registry));
     }
-    for (Violation violation : Violation.values()) {
-      if (violation.isClientError()) {
-        invalidFrames.put(violation, Counter.builder(INVALID_FRAMES).tag("reason", violation.tag())
-            .description("Device connections closed for a malformed frame").register(registry));
-      }
+    for (InvalidFrame reason : InvalidFrame.values()) {
+      invalidFrames.put(reason, Counter.builder(INVALID_FRAMES).tag("reason", reason.tag())
+          .description("Device connections closed for a malformed frame").register(registry));
     }
     batchSize = DistributionSummary.builder(STORE_BATCH_SIZE)
         .description("Readings per storage batch").publishPercentileHistogram().register(registry);
@@ -104,8 +100,8 @@ public final class MicrometerHubMetrics implements HubMetrics {
     subscriberLatency = Timer.builder(SUBSCRIBER_LATENCY)
         .description("Time from a reading's arrival (its publication) to its write into a subscriber's socket")
         .publishPercentileHistogram().register(registry);
-    for (SlowPolicy policy : SlowPolicy.values()) {
-      subscriberLost.put(policy, Counter.builder(SUBSCRIBER_LOST).tag("policy", policy.wireName())
+    for (LossPolicy policy : LossPolicy.values()) {
+      subscriberLost.put(policy, Counter.builder(SUBSCRIBER_LOST).tag("policy", policy.tag())
           .description("Messages a slow subscriber lost, by its policy").register(registry));
     }
     for (ConnectionRefusal refusal : ConnectionRefusal.values()) {
@@ -150,7 +146,7 @@ public final class MicrometerHubMetrics implements HubMetrics {
     subscriberLatency.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  @Override public void subscriberMessagesLost(SlowPolicy policy, long count) {
+  @Override public void subscriberMessagesLost(LossPolicy policy, long count) {
     subscriberLost.get(policy).increment(count);
   }
 
@@ -179,11 +175,8 @@ public final class MicrometerHubMetrics implements HubMetrics {
     readingsRejected.get(reason).increment();
   }
 
-  @Override public void connectionClosedForViolation(Violation violation) {
-    Counter counter = invalidFrames.get(violation);
-    if (counter != null) {
-      counter.increment();
-    }
+  @Override public void connectionClosedForInvalidFrame(InvalidFrame reason) {
+    invalidFrames.get(reason).increment();
   }
 
   @Override public void storeBatch(int readings, long nanos) {

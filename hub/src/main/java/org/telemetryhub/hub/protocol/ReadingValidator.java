@@ -1,6 +1,5 @@
 package org.telemetryhub.hub.protocol;
 
-import org.telemetryhub.hub.config.ValidRanges;
 
 /** Decides whether a decoded reading may be stored (protocol.md, "Bad input on the device channel"). */
 public final class ReadingValidator {

@@ -1,9 +1,15 @@
 package org.telemetryhub.hub.pubsub;
 
+import org.telemetryhub.hub.address.Topics;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.telemetryhub.hub.address.TopicFilter;
 import org.telemetryhub.hub.alerts.AlertEvent;
 import org.telemetryhub.hub.liveness.DeviceStatus;
+import org.telemetryhub.hub.liveness.DeviceView;
 import org.telemetryhub.hub.protocol.Reading;
 
 /**
@@ -47,6 +53,32 @@ public final class Messages {
   public static byte[] lost(long lost, long total, SlowPolicy policy) {
     return envelope(Topics.CONTROL_LOST,
         new JsonObject().put("lost", lost).put("total", total).put("policy", policy.wireName()));
+  }
+
+  /**
+   * The retained messages of every topic that one of {@code filters} matches, each topic once: the
+   * latest reading and the current status of every device in {@code devices}.
+   */
+  static List<byte[]> retained(Collection<TopicFilter> filters, Collection<DeviceView> devices) {
+    List<byte[]> messages = new ArrayList<>();
+    for (DeviceView device : devices) {
+      if (device.lastReading() != null && anyMatches(filters, Topics.READINGS, device.device())) {
+        messages.add(reading(device.lastReading()));
+      }
+      if (anyMatches(filters, Topics.STATUS, device.device())) {
+        messages.add(status(new DeviceStatus(device.device(), device.state(), device.since(), device.reason())));
+      }
+    }
+    return messages;
+  }
+
+  private static boolean anyMatches(Collection<TopicFilter> filters, String kind, String device) {
+    for (TopicFilter filter : filters) {
+      if (filter.matches(kind, device)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static byte[] envelope(String topic, JsonObject payload) {

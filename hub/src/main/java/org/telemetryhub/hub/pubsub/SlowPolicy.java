@@ -1,15 +1,27 @@
 package org.telemetryhub.hub.pubsub;
 
 import java.util.Locale;
+import org.telemetryhub.hub.metrics.LossPolicy;
 
 /** What happens to a subscriber whose queue is full (protocol.md: a slow subscriber never slows anyone else). */
 public enum SlowPolicy {
   /** Keep only the latest pending message per topic (the default). */
-  CONFLATE,
+  CONFLATE(LossPolicy.CONFLATE),
   /** Drop the oldest pending message. */
-  DROP_OLDEST,
+  DROP_OLDEST(LossPolicy.DROP_OLDEST),
   /** Close the connection with 1013 "try again later". */
-  DISCONNECT;
+  DISCONNECT(LossPolicy.DISCONNECT);
+
+  private final LossPolicy metricTag;
+
+  SlowPolicy(LossPolicy metricTag) {
+    this.metricTag = metricTag;
+  }
+
+  /** How losses under this policy are counted. */
+  public LossPolicy metricTag() {
+    return metricTag;
+  }
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -4,9 +4,14 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.telemetryhub.hub.liveness.DeviceDirectory;
 import org.telemetryhub.hub.metrics.HubMetrics;
+import org.telemetryhub.hub.websocket.HubWebSocket;
 
-/** What every subscriber connection of one hub shares: the broker, the limits, the heartbeat timing, the open connections. */
+/**
+ * What every subscriber connection of one hub shares: the broker, the device directory (for
+ * retained messages), the request protocol, the limits, the socket settings, the open connections.
+ */
 public final class SubscriberChannel {
 
   /**
@@ -19,19 +24,22 @@ public final class SubscriberChannel {
   }
 
   final Broker broker;
+  final DeviceDirectory directory;
   final HubMetrics metrics;
   final Limits limits;
-  final Duration heartbeatInterval;
-  final Duration heartbeatTimeout;
+  final SubscriberProtocol protocol;
+  final HubWebSocket.Settings socketSettings;
   final Set<SubscriberConnection> open = ConcurrentHashMap.newKeySet();
 
-  public SubscriberChannel(Broker broker, HubMetrics metrics, Limits limits, Duration heartbeatInterval,
-                           Duration heartbeatTimeout) {
+  public SubscriberChannel(Broker broker, DeviceDirectory directory, HubMetrics metrics, Limits limits,
+                           Duration heartbeatInterval, Duration heartbeatTimeout) {
     this.broker = broker;
+    this.directory = directory;
     this.metrics = metrics;
     this.limits = limits;
-    this.heartbeatInterval = heartbeatInterval;
-    this.heartbeatTimeout = heartbeatTimeout;
+    this.protocol = new SubscriberProtocol(limits.maxChannelsPerRequest(), limits.maxSubscriptionsPerConnection());
+    this.socketSettings = new HubWebSocket.Settings(heartbeatInterval, heartbeatTimeout, limits.maxRequestBytes(), "request",
+        "messages");
   }
 
   public int openConnections() {

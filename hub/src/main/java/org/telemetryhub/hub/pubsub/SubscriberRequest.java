@@ -1,5 +1,7 @@
 package org.telemetryhub.hub.pubsub;
 
+import org.telemetryhub.hub.address.Echo;
+import org.telemetryhub.hub.address.TopicFilter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.telemetryhub.hub.pubsub;
 
+import org.telemetryhub.hub.address.TopicFilter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -63,7 +63,7 @@ public final class MessageAssembler {
     Buffer data = frame.binaryData();
     if (type == WebSocketFrameType.CONTINUATION) {
       if (inProgress == null) {
-        return violation(CloseReason.protocolError("continuation frame without a message to continue"));
+        return violation(new CloseReason(CloseCause.PROTOCOL_ERROR, "continuation frame without a message to continue"));
       }
       if ((long) fragments.length() + data.length() > maxMessageBytes) {
         return violation(tooLarge());
@@ -81,7 +81,7 @@ public final class MessageAssembler {
       throw new IllegalArgumentException("not a data frame: " + type);
     }
     if (inProgress != null) {
-      return violation(CloseReason.protocolError("new message started before the fragmented one ended"));
+      return violation(new CloseReason(CloseCause.PROTOCOL_ERROR, "new message started before the fragmented one ended"));
     }
     if (data.length() > maxMessageBytes) {
       return violation(tooLarge());
@@ -100,7 +100,7 @@ public final class MessageAssembler {
   }
 
   private CloseReason tooLarge() {
-    return CloseReason.tooLarge("message larger than the limit of " + maxMessageBytes + " bytes");
+    return new CloseReason(CloseCause.TOO_LARGE, "message larger than the limit of " + maxMessageBytes + " bytes");
   }
 
   private Result violation(CloseReason reason) {

@@ -3,8 +3,14 @@ package org.telemetryhub.hub.websocket;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
@@ -14,9 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * Every use the hub makes of Vert.x internals (and of the Netty pipeline under them), in one
- * place, each with what happens when it is not available. VertxInternalsTest fails loudly when a
- * Vert.x upgrade breaks one of them.
+ * Every use the hub makes of Vert.x internals and of the Netty pipeline under them, in one place,
+ * each with what happens when it is not available (the public API's behaviour, and a lost
+ * optimisation or safeguard). VertxInternalsIT fails loudly when a Vert.x upgrade breaks one.
  */
 public final class VertxInternals {
 
@@ -24,9 +30,17 @@ public final class VertxInternals {
   static final String WEBSOCKET_EXTENSION_HANDLER = "webSocketExtensionHandler";
   /** The name Vert.x gives its own handler, the last one of a connection's pipeline. */
   static final String VERTX_HANDLER = "handler";
+  static final String FRAME_GUARD = "hub-inbound-frame-guard";
 
   private VertxInternals() {
   }
+
+  /** The socket's Netty context, or null when this Vert.x does not expose it. */
+  static ChannelHandlerContext channelContext(ServerWebSocket ws) {
+    return ws instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
+  }
+
+  // ---- connections ----
 
   /**
    * Answers a connection refused at accept with {@code status} and a JSON body, then closes it.
@@ -41,14 +55,16 @@ public final class VertxInternals {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
     String head = "HTTP/1.1 " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\r\n"
         + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
-    ChannelPipeline pipeline = base.channel().pipeline();
-    pipeline.firstContext().writeAndFlush(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body))
+    base.channel().pipeline().firstContext()
+        .writeAndFlush(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body))
         .addListener(ChannelFutureListener.CLOSE);
   }
 
   /**
    * Runs {@code action} once the connection's TCP socket has closed, whatever it became: Vert.x's
    * own close handler of an HTTP connection does not run once it was upgraded to a WebSocket.
+   * Without the channel, the HTTP connection's close handler (then an upgraded connection is
+   * never released: a limit would fill up, so this fallback must not stay in use).
    */
   public static void onTcpClose(HttpConnection connection, Runnable action) {
     if (connection instanceof ConnectionBase base) {
@@ -58,24 +74,7 @@ public final class VertxInternals {
     }
   }
 
-  /** The socket's Netty context, or null when this Vert.x does not expose it. */
-  public static ChannelHandlerContext channelContext(ServerWebSocket ws) {
-    return ws instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
-  }
-
-  /**
-   * Drops the TCP connection without a closing handshake (the peer sees 1006), as a heartbeat
-   * timeout calls for. Closing the channel directly skips Vert.x's close handling, which would
-   * send a close frame first. Without the channel, closes with 1011 as the nearest public means.
-   */
-  public static void terminate(ServerWebSocket ws) {
-    ChannelHandlerContext context = channelContext(ws);
-    if (context != null) {
-      context.close();
-    } else {
-      ws.close(CloseReason.INTERNAL_ERROR, "heartbeat timeout");
-    }
-  }
+  // ---- WebSockets ----
 
   /**
    * Keeps the upgrade of {@code request} from negotiating permessage-deflate: the extension
@@ -93,23 +92,172 @@ public final class VertxInternals {
   }
 
   /**
+   * Drops the TCP connection without a closing handshake (the peer sees 1006), as a heartbeat
+   * timeout calls for. Closing the channel directly skips Vert.x's close handling, which would
+   * send a close frame first. Without the channel, closes with 1011 as the nearest public means.
+   */
+  static void terminate(ServerWebSocket ws) {
+    ChannelHandlerContext context = channelContext(ws);
+    if (context != null) {
+      context.close();
+    } else {
+      ws.close(CloseCause.INTERNAL_ERROR.code(), "heartbeat timeout");
+    }
+  }
+
+  /**
    * Puts an {@link InboundFrameGuard} in front of Vert.x's handler: a frame the decoder refuses,
    * or one with reserved bits set, is reported to {@code onViolation} (which closes the socket
    * with its code) instead of dropping the connection; pings arriving while the socket is full get
    * no pong. Call on the socket's event loop, right after the upgrade. Returns false when it could
-   * not: then decoder failures reach the socket's exception handler and the connection drops, and
-   * reserved bits and pings are handled as Vert.x handles them.
+   * not: then decoder failures reach the socket's exception handler ({@link #decoderFailure}) and
+   * the connection drops, and reserved bits and pings are handled as Vert.x handles them.
    */
-  public static boolean guardInboundFrames(ServerWebSocket ws, Consumer<CloseReason> onViolation) {
+  static boolean guardInboundFrames(ServerWebSocket ws, Consumer<CloseReason> onViolation) {
     ChannelHandlerContext context = channelContext(ws);
     if (context == null) {
       return false;
     }
     ChannelPipeline pipeline = context.pipeline();
-    if (pipeline.get(VERTX_HANDLER) == null || pipeline.get(InboundFrameGuard.NAME) != null) {
-      return pipeline.get(InboundFrameGuard.NAME) != null;
+    if (pipeline.get(FRAME_GUARD) != null) {
+      return true;
     }
-    pipeline.addBefore(VERTX_HANDLER, InboundFrameGuard.NAME, new InboundFrameGuard(onViolation));
+    if (pipeline.get(VERTX_HANDLER) == null) {
+      return false;
+    }
+    pipeline.addBefore(VERTX_HANDLER, FRAME_GUARD, new InboundFrameGuard(onViolation));
     return true;
+  }
+
+  /**
+   * The close a failure of the frame decoder calls for: its own status (1002 for a protocol
+   * error, 1009 for a frame over the limit, 1007 for text that is not UTF-8) with its message,
+   * which describes the frame, not the hub. Null for failures that are not about the peer's frames.
+   */
+  static CloseReason decoderFailure(Throwable failure) {
+    if (!(failure instanceof CorruptedWebSocketFrameException corrupted)) {
+      return null;
+    }
+    CloseCause cause = CloseCause.forDecoderCode(corrupted.closeStatus() == null ? 1002 : corrupted.closeStatus().code());
+    String what = corrupted.getMessage() == null ? "malformed WebSocket frame" : corrupted.getMessage();
+    return new CloseReason(cause, cause == CloseCause.TOO_LARGE ? "frame larger than the limit" : what);
+  }
+
+  /**
+   * A writer of bursts with one flush each: frames go into the socket's Netty pipeline and take
+   * the same path as Vert.x's own writes (the WebSocket encoder, permessage-deflate when
+   * negotiated), filling the outbound buffer bounded by {@code setWriteQueueMaxSize}. Each frame
+   * wraps the shared bytes: a message is encoded once for all sockets. Vert.x's drain handler only
+   * fires for writes that went through its own queue, so a full socket is resumed by the
+   * completion of an empty write queued behind the burst. Without the pipeline, writes go through
+   * the public API, one flush each.
+   */
+  public static BurstWriter burstWriter(ServerWebSocket ws) {
+    ChannelHandlerContext pipeline = channelContext(ws);
+    return pipeline != null ? new PipelineWriter(pipeline) : new PublicApiWriter(ws);
+  }
+
+  /** See {@link #guardInboundFrames}: what Vert.x lets through, refused or dropped before it gets there. */
+  private static final class InboundFrameGuard extends ChannelInboundHandlerAdapter {
+
+    private final Consumer<CloseReason> onViolation;
+    private boolean failed;
+
+    InboundFrameGuard(Consumer<CloseReason> onViolation) {
+      this.onViolation = onViolation;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (failed) {
+        ReferenceCountUtil.release(msg); // the connection is closing: nothing more goes up
+        return;
+      }
+      if (msg instanceof WebSocketFrame frame) {
+        // Extension decoders clear the bit of an extension they negotiated: any bit still set is an error.
+        if (frame.rsv() != 0) {
+          frame.release();
+          fail(new CloseReason(CloseCause.PROTOCOL_ERROR, "reserved bits set without a negotiated extension"));
+          return;
+        }
+        // RFC 6455 section 5.5.3 allows answering only the latest ping; this answers none while the peer does not read.
+        if (frame instanceof PingWebSocketFrame && !ctx.channel().isWritable()) {
+          frame.release();
+          return;
+        }
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      CloseReason close = decoderFailure(cause);
+      if (close == null) {
+        ctx.fireExceptionCaught(cause);
+      } else if (!failed) {
+        fail(close); // the decoder discards what follows until the close completes
+      }
+    }
+
+    private void fail(CloseReason reason) {
+      failed = true;
+      onViolation.accept(reason);
+    }
+  }
+
+  private static final class PipelineWriter implements BurstWriter {
+    private final ChannelHandlerContext pipeline;
+
+    PipelineWriter(ChannelHandlerContext pipeline) {
+      this.pipeline = pipeline;
+    }
+
+    @Override
+    public boolean full() {
+      return !pipeline.channel().isWritable();
+    }
+
+    @Override
+    public void write(byte[] utf8) {
+      pipeline.write(new TextWebSocketFrame(true, 0, Unpooled.wrappedBuffer(utf8)), pipeline.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+      pipeline.flush();
+    }
+
+    @Override
+    public void whenDrained(Runnable resume) {
+      pipeline.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ignored -> resume.run());
+    }
+  }
+
+  private static final class PublicApiWriter implements BurstWriter {
+    private final ServerWebSocket ws;
+
+    PublicApiWriter(ServerWebSocket ws) {
+      this.ws = ws;
+    }
+
+    @Override
+    public boolean full() {
+      return ws.writeQueueFull();
+    }
+
+    @Override
+    public void write(byte[] utf8) {
+      ws.writeFrame(io.vertx.core.http.WebSocketFrame.textFrame(new String(utf8, StandardCharsets.UTF_8), true));
+    }
+
+    @Override
+    public void flush() {
+      // every write was flushed on its own
+    }
+
+    @Override
+    public void whenDrained(Runnable resume) {
+      ws.drainHandler(ignored -> resume.run());
+    }
   }
 }

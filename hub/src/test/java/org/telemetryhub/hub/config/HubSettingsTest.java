@@ -32,7 +32,6 @@ class HubSettingsTest {
     assertEquals(Duration.ofSeconds(30), settings.heartbeatTimeout());
     assertEquals(Duration.ofSeconds(60), settings.silentAfter());
     assertEquals(65536, settings.maxFrameSize());
-    assertEquals(ValidRanges.DEFAULT, settings.validRanges());
     assertEquals(30, settings.retentionDays());
     assertEquals(List.of(), settings.problems());
   }

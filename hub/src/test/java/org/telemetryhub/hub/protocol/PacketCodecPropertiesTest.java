@@ -10,7 +10,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
-import org.telemetryhub.hub.config.ValidRanges;
 
 /** Properties of the packet decoder over arbitrary bytes: whatever a device sends, decoding is total and exact. */
 class PacketCodecPropertiesTest {

@@ -1,5 +1,7 @@
 package org.telemetryhub.hub.pubsub;
 
+import org.telemetryhub.hub.address.Echo;
+import org.telemetryhub.hub.address.TopicFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

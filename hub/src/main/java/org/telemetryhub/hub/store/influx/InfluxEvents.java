@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.alerts.AlertEvent;
 import org.telemetryhub.hub.liveness.DeviceStatus;
+import org.telemetryhub.hub.store.EventSink;
 import org.telemetryhub.hub.store.StoreException;
 
 /**
@@ -13,7 +14,7 @@ import org.telemetryhub.hub.store.StoreException;
  * threads and off the ack path. Best effort: at most {@value #MAX_PENDING} wait; beyond that, or
  * when InfluxDB refuses, an event is dropped and counted (the readings themselves never are).
  */
-public final class InfluxEvents {
+public final class InfluxEvents implements EventSink {
 
   static final int MAX_PENDING = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(InfluxEvents.class);
@@ -28,10 +29,12 @@ public final class InfluxEvents {
     this.store = store;
   }
 
+  @Override
   public void status(DeviceStatus status) {
     submit(() -> store.write(status));
   }
 
+  @Override
   public void alert(AlertEvent alert) {
     submit(() -> store.write(alert));
   }

@@ -1,4 +1,4 @@
-package org.telemetryhub.hub.pubsub;
+package org.telemetryhub.hub.address;
 
 /** The hub's topics (protocol.md section 2): two levels, kind and device id. */
 public final class Topics {

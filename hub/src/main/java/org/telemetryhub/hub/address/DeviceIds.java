@@ -1,4 +1,4 @@
-package org.telemetryhub.hub.device;
+package org.telemetryhub.hub.address;
 
 import java.util.regex.Pattern;
 

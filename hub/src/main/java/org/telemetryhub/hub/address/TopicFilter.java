@@ -1,7 +1,6 @@
-package org.telemetryhub.hub.pubsub;
+package org.telemetryhub.hub.address;
 
 import java.util.Arrays;
-import org.telemetryhub.hub.device.DeviceIds;
 
 /**
  * A channel filter: a topic with MQTT-style wildcards, {@code +} for exactly one level and
@@ -63,8 +62,9 @@ public final class TopicFilter {
     return text;
   }
 
-  String[] levels() {
-    return levels;
+  /** The filter's levels, such as [readings, +]; a copy. */
+  public String[] levels() {
+    return levels.clone();
   }
 
   public boolean matches(String kind, String device) {

@@ -1,6 +1,5 @@
-package org.telemetryhub.hub;
+package org.telemetryhub.hub.cli;
 
-import org.telemetryhub.hub.cli.HubCommand;
 
 /** Entry point of {@code java -jar hub.jar}: runs the command line and exits with its code. */
 public final class HubMain {

@@ -1,4 +1,4 @@
-package org.telemetryhub.hub.liveness;
+package org.telemetryhub.hub.websocket;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -11,7 +11,7 @@ import java.time.Duration;
  * event loop. A dead connection is noticed between {@code timeout} and {@code timeout + interval}
  * after its last sign of life.
  */
-public final class Heartbeat {
+final class Heartbeat {
 
   /** What the owner of the socket does on each tick and on a timeout. */
   public interface Listener {
@@ -32,7 +32,7 @@ public final class Heartbeat {
   private boolean suspended;
   private long timer = -1;
 
-  public Heartbeat(Vertx vertx, ServerWebSocket ws, Duration interval, Duration timeout, Listener listener) {
+  Heartbeat(Vertx vertx, ServerWebSocket ws, Duration interval, Duration timeout, Listener listener) {
     this.vertx = vertx;
     this.ws = ws;
     this.intervalMillis = interval.toMillis();
@@ -40,13 +40,13 @@ public final class Heartbeat {
     this.listener = listener;
   }
 
-  public void start() {
+  void start() {
     ws.pongHandler(pong -> heard());
     timer = vertx.setPeriodic(intervalMillis, id -> tick());
   }
 
   /** Something arrived from the peer: it is alive. */
-  public void heard() {
+  void heard() {
     lastHeardNanos = System.nanoTime();
   }
 
@@ -54,12 +54,12 @@ public final class Heartbeat {
    * While the hub itself stops reading the socket (backpressure), the peer's pongs cannot be
    * heard: no timeout then, and the clock restarts on resume.
    */
-  public void suspend(boolean suspend) {
+  void suspend(boolean suspend) {
     suspended = suspend;
     heard();
   }
 
-  public void stop() {
+  void stop() {
     vertx.cancelTimer(timer);
   }
 

@@ -1,4 +1,4 @@
-package org.telemetryhub.hub.limits;
+package org.telemetryhub.hub.edge;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;

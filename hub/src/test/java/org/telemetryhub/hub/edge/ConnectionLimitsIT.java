@@ -1,4 +1,4 @@
-package org.telemetryhub.hub.limits;
+package org.telemetryhub.hub.edge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

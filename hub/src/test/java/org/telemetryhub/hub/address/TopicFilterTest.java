@@ -1,5 +1,6 @@
 package org.telemetryhub.hub.pubsub;
 
+import org.telemetryhub.hub.address.TopicFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.telemetryhub.hub.config;
+package org.telemetryhub.hub.protocol;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package org.telemetryhub.hub.limits;
+package org.telemetryhub.hub.edge;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;

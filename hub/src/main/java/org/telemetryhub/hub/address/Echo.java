@@ -1,4 +1,4 @@
-package org.telemetryhub.hub.pubsub;
+package org.telemetryhub.hub.address;
 
 /**
  * Client input quoted back in an error reply, cut to a bounded length: a reply must never grow

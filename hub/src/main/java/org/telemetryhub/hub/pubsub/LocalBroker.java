@@ -1,0 +1,69 @@
+package org.telemetryhub.hub.pubsub;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.telemetryhub.hub.address.TopicFilter;
+import org.telemetryhub.hub.address.Topics;
+import org.telemetryhub.hub.alerts.AlertEvent;
+import org.telemetryhub.hub.liveness.DeviceStatus;
+import org.telemetryhub.hub.protocol.Reading;
+
+/**
+ * The in-process {@link Broker}: routes readings, status changes and alerts to this hub's
+ * subscribers whose filters match. A message is encoded once, and only when someone will receive
+ * it; each matching subscriber gets it once even when several of its filters match.
+ */
+public final class LocalBroker implements Broker {
+
+  private final TopicTrie<Subscriber> trie = new TopicTrie<>();
+
+  @Override
+  public void publish(Reading reading) {
+    List<Subscriber> recipients = trie.match(Topics.READINGS, reading.device());
+    if (!recipients.isEmpty()) {
+      deliver(recipients, Topics.topic(Topics.READINGS, reading.device()), Messages.reading(reading));
+    }
+  }
+
+  @Override
+  public void publish(DeviceStatus status) {
+    List<Subscriber> recipients = trie.match(Topics.STATUS, status.device());
+    if (!recipients.isEmpty()) {
+      deliver(recipients, Topics.topic(Topics.STATUS, status.device()), Messages.status(status));
+    }
+  }
+
+  @Override
+  public void publish(AlertEvent alert) {
+    List<Subscriber> recipients = trie.match(Topics.ALERTS, alert.device());
+    if (!recipients.isEmpty()) {
+      deliver(recipients, Topics.topic(Topics.ALERTS, alert.device()), Messages.alert(alert));
+    }
+  }
+
+  private static void deliver(List<Subscriber> recipients, String topic, byte[] message) {
+    long publishedNanos = System.nanoTime();
+    if (recipients.size() == 1) {
+      recipients.get(0).offer(topic, message, publishedNanos);
+      return;
+    }
+    Set<Subscriber> once = Collections.newSetFromMap(new IdentityHashMap<>(recipients.size() * 2));
+    for (Subscriber recipient : recipients) {
+      if (once.add(recipient)) {
+        recipient.offer(topic, message, publishedNanos);
+      }
+    }
+  }
+
+  @Override
+  public void subscribe(Subscriber subscriber, TopicFilter filter) {
+    trie.add(filter, subscriber);
+  }
+
+  @Override
+  public void unsubscribe(Subscriber subscriber, TopicFilter filter) {
+    trie.remove(filter, subscriber);
+  }
+}

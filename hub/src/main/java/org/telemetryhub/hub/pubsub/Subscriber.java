@@ -1,0 +1,12 @@
+package org.telemetryhub.hub.pubsub;
+
+/** A receiver of published messages: one subscriber connection. */
+public interface Subscriber {
+
+  /**
+   * A message for this subscriber: its topic (for conflation), its bytes (shared with every other
+   * recipient, never changed) and when it was published ({@code System.nanoTime()}). Called on any
+   * event loop; must not block.
+   */
+  void offer(String topic, byte[] message, long publishedNanos);
+}

@@ -1,0 +1,66 @@
+package org.telemetryhub.hub.websocket;
+
+import org.telemetryhub.hub.metrics.InvalidFrame;
+
+/**
+ * Why the hub ends a WebSocket, on either channel, with the close code each cause gets (RFC 6455
+ * section 7.4; 4000 is the hub's own). Client errors (the peer sent something wrong) carry the tag
+ * under which a device connection closed for them is counted.
+ */
+public enum CloseCause {
+  /** A device message that is not one or more whole 16-byte packets. */
+  BAD_MESSAGE(1007, InvalidFrame.BAD_LENGTH),
+  /** A message (a frame, or its fragments together) over the channel's limit. */
+  TOO_LARGE(1009, InvalidFrame.TOO_LARGE),
+  /** Text on the device channel, which carries binary packets only. */
+  TEXT_ON_DEVICE_CHANNEL(1003, InvalidFrame.TEXT_FRAME),
+  /** A frame that breaks RFC 6455 itself: reserved bits, a continuation of nothing, an unmasked frame, a bad opcode. */
+  PROTOCOL_ERROR(1002, InvalidFrame.PROTOCOL_ERROR),
+  /** A text frame that is not UTF-8. */
+  INVALID_TEXT(1007, InvalidFrame.INVALID_TEXT),
+  /** A newer connection of the same device took over. */
+  REPLACED(4000, null),
+  /** The device's tokens were revoked by an operator. */
+  REVOKED(1008, null),
+  /** The hub holds as many subscribers as it may. */
+  SUBSCRIBER_LIMIT(1008, null),
+  /** A subscriber with the disconnect policy fell behind. */
+  TOO_SLOW(1013, null),
+  /** The hub is stopping. */
+  SHUTDOWN(1001, null),
+  /** The hub could not go on with the connection (the store did not answer, say). */
+  INTERNAL_ERROR(1011, null),
+  /** Nothing arrived for the heartbeat timeout: the TCP connection is dropped, no close frame (the peer sees 1006). */
+  HEARTBEAT_TIMEOUT(1006, null);
+
+  private final short code;
+  private final InvalidFrame invalidFrame;
+
+  CloseCause(int code, InvalidFrame invalidFrame) {
+    this.code = (short) code;
+    this.invalidFrame = invalidFrame;
+  }
+
+  public short code() {
+    return code;
+  }
+
+  /** True when the peer sent something wrong. */
+  public boolean clientError() {
+    return invalidFrame != null;
+  }
+
+  /** How a device connection closed for this client error is counted; null for the hub's own decisions. */
+  public InvalidFrame invalidFrame() {
+    return invalidFrame;
+  }
+
+  /** The cause behind a close code the frame decoder chose: 1009, 1007, or else a protocol error. */
+  static CloseCause forDecoderCode(int code) {
+    return switch (code) {
+      case 1009 -> TOO_LARGE;
+      case 1007 -> INVALID_TEXT;
+      default -> PROTOCOL_ERROR;
+    };
+  }
+}

@@ -1,0 +1,313 @@
+package org.telemetryhub.hub.websocket;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Locale;
+import org.telemetryhub.hub.logging.EventLog;
+import org.telemetryhub.hub.metrics.HubMetrics;
+
+/**
+ * One WebSocket of the hub, on either channel: what a device connection and a subscriber
+ * connection share. It reads frames and joins fragments into whole messages under the channel's
+ * limit, keeps the heartbeat, pauses and resumes reading for named reasons, and is the one place
+ * where a connection is closed, logged and counted: every close the hub decides goes through
+ * {@link #close}, and every end of the connection, whoever ended it, through one closing line.
+ *
+ * <p>What the messages mean is the owner's business (the device or subscriber connection). Every
+ * method runs on the socket's own event loop ({@link #context()}) unless it says otherwise.
+ */
+public final class HubWebSocket {
+
+  /** The two channels. */
+  public enum Kind {
+    DEVICE, SUBSCRIBER;
+
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Why the hub is not reading the socket; it reads again once no reason is left. */
+  public enum PauseReason {
+    /** The store writer's queue is at capacity (every device waits). */
+    STORE_FULL(true),
+    /** The device has more packets waiting for their ack than its share of the store queue. */
+    DEVICE_BACKLOG(true),
+    /** The store is asked for the newest reading of the device before readings without a clock are stamped. */
+    STORE_LOOKUP(true),
+    /** More replies wait for the subscriber than it may leave unread; its requests wait in its own socket. */
+    REPLIES_WAITING(false),
+    /** The hub is stopping: nothing more is read. */
+    SHUTDOWN(true);
+
+    private final boolean suspendsHeartbeat;
+
+    PauseReason(boolean suspendsHeartbeat) {
+      this.suspendsHeartbeat = suspendsHeartbeat;
+    }
+  }
+
+  /**
+   * While the hub itself stops reading for a reason of its own (the store), the peer's pongs
+   * cannot be heard: no heartbeat timeout then. A peer that does not read the hub's replies is
+   * not excused: it does not read the pings either.
+   */
+  private boolean heartbeatSuspended() {
+    return pausedFor.stream().anyMatch(reason -> reason.suspendsHeartbeat);
+  }
+
+  /** What the owner of the socket does with what arrives. */
+  public interface Owner {
+    /** A whole message (its fragments joined): TEXT or BINARY. */
+    void onMessage(WebSocketFrameType type, Buffer message);
+
+    /** Every heartbeat interval, while the peer is alive. */
+    default void onTick() {
+    }
+
+    /** The socket has closed (the closing line is logged); {@code reason} as logged. */
+    void onClosed(int code, String reason);
+
+    /** What the closing line counts: packets received from a device, messages sent to a subscriber. */
+    long count();
+  }
+
+  /** The timing and limit of one channel; {@code messageName} names what a message is there ("message", "request"). */
+  public record Settings(Duration heartbeatInterval, Duration heartbeatTimeout, int maxMessageBytes, String messageName,
+                         String countName) {
+  }
+
+  private final ServerWebSocket ws;
+  private final Context context;
+  private final String connectionId;
+  private final Kind kind;
+  private final String name;
+  private final String remote;
+  private final long openedAtMillis = System.currentTimeMillis();
+  private final Settings settings;
+  private final HubMetrics metrics;
+  private final Owner owner;
+  private final MessageAssembler assembler;
+  private final Heartbeat heartbeat;
+  private final EnumSet<PauseReason> pausedFor = EnumSet.noneOf(PauseReason.class);
+  private final Promise<Void> closed = Promise.promise();
+  /** Set when the hub decided to end the connection: what it logs. */
+  private CloseReason hubClose;
+
+  /** @param name the device id, or the subscriber's name */
+  public HubWebSocket(ServerWebSocket ws, Context context, String connectionId, Kind kind, String name, Settings settings,
+                      HubMetrics metrics, Owner owner) {
+    this.ws = ws;
+    this.context = context;
+    this.connectionId = connectionId;
+    this.kind = kind;
+    this.name = name;
+    this.remote = String.valueOf(ws.remoteAddress());
+    this.settings = settings;
+    this.metrics = metrics;
+    this.owner = owner;
+    this.assembler = new MessageAssembler(settings.maxMessageBytes());
+    this.heartbeat = new Heartbeat(context.owner(), ws, settings.heartbeatInterval(), settings.heartbeatTimeout(),
+        new Heartbeat.Listener() {
+          @Override
+          public void onTimeout(long quietMillis) {
+            terminate(quietMillis);
+          }
+
+          @Override
+          public void onTick() {
+            owner.onTick();
+          }
+        });
+  }
+
+  /** Starts reading, the heartbeat, and logs and counts the opening. */
+  public void start() {
+    VertxInternals.guardInboundFrames(ws, this::onFrameViolation);
+    ws.frameHandler(this::onFrame);
+    ws.exceptionHandler(this::onException);
+    ws.closeHandler(ignored -> onClosed());
+    if (kind == Kind.DEVICE) {
+      metrics.deviceConnectionOpened();
+    } else {
+      metrics.subscriberConnectionOpened();
+    }
+    EventLog.opened(connectionId, kind.wireName(), name, remote);
+    heartbeat.start();
+  }
+
+  // ---- reading ----
+
+  private void onFrame(WebSocketFrame frame) {
+    heartbeat.heard();
+    WebSocketFrameType type = frame.type();
+    if (hubClose != null || type == WebSocketFrameType.PING || type == WebSocketFrameType.PONG
+        || type == WebSocketFrameType.CLOSE) {
+      return; // control frames are answered by Vert.x and only prove the peer alive; nothing is read once closing
+    }
+    MessageAssembler.Result result = assembler.accept(frame);
+    if (result.violation() != null) {
+      onFrameViolation(result.violation());
+    } else if (result.message() != null) {
+      owner.onMessage(result.type(), result.message());
+    }
+  }
+
+  /** A frame the decoder refused (1002, 1007 or 1009), one with reserved bits set, or a message over the limit. */
+  private void onFrameViolation(CloseReason violation) {
+    if (violation.cause() == CloseCause.TOO_LARGE) {
+      close(CloseCause.TOO_LARGE, settings.messageName() + " larger than the limit of " + settings.maxMessageBytes() + " bytes");
+    } else {
+      close(violation.cause(), violation.reason());
+    }
+  }
+
+  /**
+   * Without the frame guard a frame the decoder refused arrives here (and Vert.x drops the
+   * connection right after); other failures, a reset say, end in onClosed, which logs them.
+   */
+  private void onException(Throwable failure) {
+    CloseReason close = VertxInternals.decoderFailure(failure);
+    if (close != null) {
+      onFrameViolation(close);
+    }
+  }
+
+  /** Stops reading the socket for {@code reason}; it is read again once no reason is left. */
+  public void pause(PauseReason reason) {
+    if (pausedFor.isEmpty()) {
+      ws.pause();
+    }
+    pausedFor.add(reason);
+    heartbeat.suspend(heartbeatSuspended());
+  }
+
+  public void resume(PauseReason reason) {
+    if (!pausedFor.remove(reason)) {
+      return;
+    }
+    heartbeat.suspend(heartbeatSuspended());
+    if (pausedFor.isEmpty() && hubClose == null) {
+      ws.resume();
+    }
+  }
+
+  public boolean pausedFor(PauseReason reason) {
+    return pausedFor.contains(reason);
+  }
+
+  // ---- closing ----
+
+  /**
+   * Ends the connection for {@code cause}, once: logs it (client errors and the hub's refusals;
+   * replacements and shutdown have their own lines), counts a device's client errors, sends the
+   * close frame, and reads on so that the peer's closing echo arrives even if the socket was
+   * paused (frames that come with it are not delivered).
+   */
+  public void close(CloseCause cause, String reason) {
+    if (hubClose != null) {
+      return;
+    }
+    hubClose = new CloseReason(cause, reason);
+    if (cause.clientError() && kind == Kind.DEVICE) {
+      metrics.connectionClosedForInvalidFrame(cause.invalidFrame());
+    }
+    if (cause != CloseCause.REPLACED && cause != CloseCause.SHUTDOWN) {
+      EventLog.violation(connectionId, kind.wireName(), name, remote, cause.code(), hubClose.reason());
+    }
+    ws.close(cause.code(), hubClose.reason());
+    ws.resume();
+  }
+
+  /** Nothing arrived for the heartbeat timeout: drops the TCP connection without a close frame (the peer sees 1006). */
+  private void terminate(long quietMillis) {
+    EventLog.heartbeatTimeout(connectionId, kind.wireName(), name, remote, quietMillis);
+    metrics.heartbeatTimeout();
+    hubClose = new CloseReason(CloseCause.HEARTBEAT_TIMEOUT, "heartbeat timeout");
+    VertxInternals.terminate(ws);
+  }
+
+  /** True once the hub decided to end the connection: nothing more is taken from it. */
+  public boolean closing() {
+    return hubClose != null;
+  }
+
+  /** Stops reading for the hub's stop; may be called from any thread. */
+  public Future<Void> pauseForShutdown() {
+    Promise<Void> paused = Promise.promise();
+    context.runOnContext(ignored -> {
+      pause(PauseReason.SHUTDOWN);
+      paused.complete();
+    });
+    return paused.future();
+  }
+
+  /** Closes with 1001; completes when the connection has closed (at once if it already has). May be called from any thread. */
+  public Future<Void> closeForShutdown() {
+    context.runOnContext(ignored -> {
+      if (ws.isClosed()) {
+        closed.tryComplete();
+      } else {
+        close(CloseCause.SHUTDOWN, "hub shutting down");
+      }
+    });
+    return closed.future();
+  }
+
+  private void onClosed() {
+    heartbeat.stop();
+    if (kind == Kind.DEVICE) {
+      metrics.deviceConnectionClosed();
+    } else {
+      metrics.subscriberConnectionClosed();
+    }
+    int code;
+    String reason;
+    Short peerCode = ws.closeStatusCode();
+    if (hubClose != null) {
+      code = hubClose.code();
+      reason = hubClose.reason();
+    } else if (peerCode != null && peerCode != CloseCause.HEARTBEAT_TIMEOUT.code()) {
+      code = peerCode;
+      reason = "closed by " + kind.wireName() + (ws.closeReason() == null || ws.closeReason().isEmpty() ? ""
+          : ": " + ws.closeReason());
+    } else {
+      code = CloseCause.HEARTBEAT_TIMEOUT.code();
+      reason = "connection lost";
+    }
+    EventLog.closed(connectionId, kind.wireName(), name, remote, code, reason, settings.countName(), owner.count(),
+        System.currentTimeMillis() - openedAtMillis);
+    owner.onClosed(code, reason);
+    closed.tryComplete();
+  }
+
+  // ---- what the owner may use ----
+
+  /** The socket, for the owner's writes (acks, replies). */
+  public ServerWebSocket socket() {
+    return ws;
+  }
+
+  public Context context() {
+    return context;
+  }
+
+  public String connectionId() {
+    return connectionId;
+  }
+
+  public String remoteAddress() {
+    return remote;
+  }
+
+  public long openedAtMillis() {
+    return openedAtMillis;
+  }
+}

@@ -2,9 +2,9 @@ package org.telemetryhub.bench;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -13,10 +13,10 @@ import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.auth.SecretFile;
 import org.telemetryhub.hub.auth.TokenService;
 import org.telemetryhub.hub.config.HubSettings;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code device-sim demo}: a hub on the embedded store and a fleet streaming to it, in one process. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,

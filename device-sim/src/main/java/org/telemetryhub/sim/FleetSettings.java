@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.telemetryhub.hub.config.DurationConverter;
 import org.telemetryhub.hub.cli.TrustOptions;
+import org.telemetryhub.hub.config.DurationConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 

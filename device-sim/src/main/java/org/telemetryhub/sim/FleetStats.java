@@ -27,7 +27,7 @@ public final class FleetStats {
   private final java.util.concurrent.ConcurrentHashMap<String, Long> sampledSends = new java.util.concurrent.ConcurrentHashMap<>();
   static final int SAMPLE_EVERY = 64;
   private static final int MAX_SAMPLES_WAITING = 200_000;
-  volatile boolean sampling;
+  private volatile boolean sampling;
   private final long startNanos = System.nanoTime();
   private volatile long measureFromNanos = startNanos;
 
@@ -75,6 +75,11 @@ public final class FleetStats {
   /** Sampled sends no subscriber has received yet. */
   int sampledSendsWaiting() {
     return sampledSends.size();
+  }
+
+  /** From now on, a sample of the readings sent is timed until a subscriber receives them (when subscribers run). */
+  void startSampling() {
+    sampling = true;
   }
 
   /** A subscriber received a reading: device send to subscriber receipt, for the sampled ones. */

@@ -4,16 +4,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
-import org.telemetryhub.hub.auth.SecretFile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import picocli.CommandLine;
+import org.telemetryhub.hub.auth.SecretFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 /**
  * {@code device-sim [options]}: runs a fleet against a hub until --duration ends or Ctrl-C,

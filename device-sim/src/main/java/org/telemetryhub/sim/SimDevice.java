@@ -11,9 +11,10 @@ import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import org.telemetryhub.hub.client.Backoff;
 import java.time.Instant;
 import java.util.SplittableRandom;
+import org.telemetryhub.hub.client.Backoff;
+import org.telemetryhub.hub.client.WebSocketTarget;
 import org.telemetryhub.hub.protocol.PacketCodec;
 
 /**
@@ -63,15 +64,7 @@ final class SimDevice {
     this.backoff = new Backoff(settings.backoffInitial, settings.backoffMax, new SplittableRandom(settings.seed + index));
     this.watchdogNanos = settings.watchdog.toNanos();
     this.lastTs = settings.load ? Instant.now().getEpochSecond() - LOAD_START_AGE_SECONDS : 0;
-    boolean tls = "wss".equals(settings.url.getScheme());
-    this.connectOptions = new WebSocketConnectOptions()
-        .setHost(settings.url.getHost())
-        .setPort(settings.url.getPort() > 0 ? settings.url.getPort() : (tls ? 443 : 80))
-        .setSsl(tls)
-        .setURI("/ws/devices/" + id);
-    if (token != null) {
-      connectOptions.addHeader("Authorization", "Bearer " + token);
-    }
+    this.connectOptions = WebSocketTarget.connectOptions(settings.url, "/ws/devices/" + id, token);
   }
 
   String id() {

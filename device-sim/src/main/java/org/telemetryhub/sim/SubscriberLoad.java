@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import org.telemetryhub.hub.client.WebSocketTarget;
 
 /** Subscribers beside the fleet, for measuring fan-out: each subscribes to a filter and counts what it receives. */
 final class SubscriberLoad {
@@ -22,20 +23,12 @@ final class SubscriberLoad {
   /** Opens {@code count} subscriber connections (on the given contexts, in turn) to {@code filter}. */
   static SubscriberLoad start(Vertx vertx, List<Context> contexts, FleetSettings settings, String token, FleetStats stats) {
     SubscriberLoad load = new SubscriberLoad();
-    stats.sampling = true;
+    stats.startSampling();
     WebSocketClient client = load.client = vertx.createWebSocketClient(settings.clientOptions()
         .setMaxConnections(settings.subscribers + 1).setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
-    boolean tls = "wss".equals(settings.url.getScheme());
     for (int i = 0; i < settings.subscribers; i++) {
       boolean measures = i == 0; // the first subscriber measures device send to receipt
-      WebSocketConnectOptions options = new WebSocketConnectOptions()
-          .setHost(settings.url.getHost())
-          .setPort(settings.url.getPort() > 0 ? settings.url.getPort() : tls ? 443 : 80)
-          .setSsl(tls)
-          .setURI("/ws/subscribe");
-      if (token != null) {
-        options.addHeader("Authorization", "Bearer " + token);
-      }
+      WebSocketConnectOptions options = WebSocketTarget.connectOptions(settings.url, "/ws/subscribe", token);
       contexts.get(i % contexts.size()).runOnContext(ignored -> client.connect(options).onSuccess(ws -> {
         synchronized (load.sockets) {
           load.sockets.add(ws);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.telemetryhub.hub.testing.InfluxServer;
 import org.telemetryhub.hub.testing.Poll;
+import org.telemetryhub.hub.testing.TestHub;
 import picocli.CommandLine;
 
 /**
@@ -46,13 +47,13 @@ class DashboardQueriesIT {
     String datasourceUid = provisionedDatasourceUid();
     long start = Instant.now().getEpochSecond();
     try (InfluxServer influx = InfluxServer.start(dir.resolve("influx"));
-         HubForTests hub = HubForTests.start(dir.resolve("hub"), "--store=influx", "--influx-url=" + influx.url(),
+         TestHub hub = TestHub.start(dir.resolve("hub"), "--store=influx", "--influx-url=" + influx.url(),
              "--influx-database=" + DATABASE, "--influx-metrics-step=1s", "--heartbeat-interval=200ms",
              "--heartbeat-timeout=1s", "--silent-after=1s", "--alert-rules=warm: temperature > 0 for 1s resolve < -50")) {
       FleetSettings settings = new FleetSettings();
-      new CommandLine(settings).parseArgs("--url", hub.url(), "--token-secret", HubForTests.SECRET, "--devices", "3",
+      new CommandLine(settings).parseArgs("--url", hub.url(), "--token-secret", TestHub.SECRET, "--devices", "3",
           "--duration", "4s", "--ramp-up", "100ms", "--fault-nan", "0.2", "--subscribers", "1");
-      Fleet fleet = Fleet.start(settings, vertx -> TokenSource.fromSecret(vertx, HubForTests.SECRET),
+      Fleet fleet = Fleet.start(settings, vertx -> TokenSource.fromSecret(vertx, TestHub.SECRET),
           ReadingListener.NONE, (PrintStream) null);
       Thread.sleep(settings.duration.toMillis()); // let the fleet run: this is the simulated run, not a synchronisation
       fleet.finish().await();

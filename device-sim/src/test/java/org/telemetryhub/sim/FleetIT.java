@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.telemetryhub.hub.testing.TestHub;
 
 /** The packaged simulator against a real hub: 200 devices, about 20 s, connections dropped at random. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -32,11 +33,11 @@ class FleetIT {
   @Test
   void twoHundredDevicesWithRandomDropsLoseNothing() throws Exception {
     Path summaryFile = dataDir.resolve("summary.json");
-    try (HubForTests hub = HubForTests.start(dataDir.resolve("hub"))) {
+    try (TestHub hub = TestHub.start(dataDir.resolve("hub"))) {
       Path jar = Path.of("target", "device-sim.jar");
       assertTrue(Files.exists(jar), jar.toAbsolutePath() + " is missing: run 'mvn verify', which packages it first");
       Process sim = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-jar", jar.toString(), "--url", hub.url(), "--token-secret", HubForTests.SECRET,
+          "-jar", jar.toString(), "--url", hub.url(), "--token-secret", TestHub.SECRET,
           "--devices", String.valueOf(DEVICES), "--duration", "20s", "--drain", "30s", "--seed", String.valueOf(SEED),
           "--chaos-drop-every", "250ms", "--backoff-initial", "200ms", "--backoff-max", "2s",
           "--ramp-up", "2s", "--progress-every", "5s", "--json", summaryFile.toString())
@@ -61,7 +62,7 @@ class FleetIT {
       long stored = 0;
       for (int number = 1; number <= DEVICES; number++) {
         String id = String.format("dev-%04d", number);
-        JsonArray readings = hub.readings(id);
+        JsonArray readings = hub.api().readings(id, 0, 4294967295L);
         stored += readings.size();
         if (number % 20 == 1) {
           assertSameValuesAsTheModel(number, readings);

@@ -27,7 +27,7 @@ class FleetStatsTest {
   @Test
   void subscriberSamplesAreSpreadOverDevicesAndOverTime() {
     FleetStats stats = new FleetStats();
-    stats.sampling = true;
+    stats.startSampling();
     long now = System.nanoTime();
     for (int device = 0; device < 6400; device++) {
       stats.sampleSend("dev-" + device, 1_700_000_000L, now);
@@ -35,7 +35,7 @@ class FleetStatsTest {
     int inOneSecond = stats.sampledSendsWaiting();
     assertTrue(inOneSecond > 50 && inOneSecond < 150, "about 1 in 64 devices in one second: " + inOneSecond);
     FleetStats oneDevice = new FleetStats();
-    oneDevice.sampling = true;
+    oneDevice.startSampling();
     now = System.nanoTime();
     for (long ts = 1_700_000_000L; ts < 1_700_000_000L + 640; ts++) {
       oneDevice.sampleSend("dev-7", ts, now);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.telemetryhub.hub.testing.InfluxServer;
 import org.telemetryhub.hub.testing.Poll;
+import org.telemetryhub.hub.testing.TestHub;
 import picocli.CommandLine;
 
 /**
@@ -39,34 +40,34 @@ class InfluxOutageIT {
   @Test
   void anOutagePausesIngestAndLosesNothing() throws Exception {
     try (InfluxServer influx = InfluxServer.start(dir.resolve("influx"));
-         HubForTests hub = HubForTests.start(dir.resolve("hub"), "--store=influx", "--influx-url=" + influx.url(),
+         TestHub hub = TestHub.start(dir.resolve("hub"), "--store=influx", "--influx-url=" + influx.url(),
              "--influx-database=fleet", "--store-queue-capacity=" + QUEUE_CAPACITY, "--batch-size=500",
              "--influx-metrics-step=1s")) {
       FleetSettings settings = new FleetSettings();
-      new CommandLine(settings).parseArgs("--url", hub.url(), "--token-secret", HubForTests.SECRET,
+      new CommandLine(settings).parseArgs("--url", hub.url(), "--token-secret", TestHub.SECRET,
           "--devices", String.valueOf(DEVICES), "--load", "--batch", String.valueOf(BATCH), "--window", "64",
           "--ramp-up", "100ms", "--drain", "60s");
-      Fleet fleet = Fleet.start(settings, vertx -> TokenSource.fromSecret(vertx, HubForTests.SECRET),
+      Fleet fleet = Fleet.start(settings, vertx -> TokenSource.fromSecret(vertx, TestHub.SECRET),
           ReadingListener.NONE, (PrintStream) null);
       FleetStats stats = fleet.stats();
       Poll.until("readings flowing", Duration.ofSeconds(20), () -> stats.acked() > 5_000);
-      assertEquals(200, hub.answer("/health").status());
+      assertEquals(200, hub.api().get("/health").status());
 
       influx.stop();
-      Poll.until("health reports the outage", Duration.ofSeconds(20), () -> hub.answer("/health").status() == 503);
-      JsonObject health = hub.answer("/health").body();
+      Poll.until("health reports the outage", Duration.ofSeconds(20), () -> hub.api().get("/health").status() == 503);
+      JsonObject health = hub.api().get("/health").json();
       assertTrue(health.getString("reason").contains("InfluxDB"), health.encode());
       Poll.until("acks stopped", Duration.ofSeconds(20), acksStopped(stats));
       List<Integer> queued = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
-        queued.add(hub.answer("/health").body().getJsonObject("store").getInteger("queuedReadings"));
+        queued.add(hub.api().get("/health").json().getJsonObject("store").getInteger("queuedReadings"));
       }
       int bound = QUEUE_CAPACITY + DEVICES * BATCH; // each paused connection may overshoot by one frame
       assertTrue(queued.stream().allMatch(q -> q <= bound), "the queue stays within its bound: " + queued + " <= " + bound);
       assertTrue(queued.get(0) > 0, "readings are waiting: " + queued);
 
       influx.restart();
-      Poll.until("health is back", Duration.ofSeconds(30), () -> hub.answer("/health").status() == 200);
+      Poll.until("health is back", Duration.ofSeconds(30), () -> hub.api().get("/health").status() == 200);
       long ackedBefore = stats.acked();
       Poll.until("acks flow again", Duration.ofSeconds(30), () -> stats.acked() > ackedBefore + 5_000);
 

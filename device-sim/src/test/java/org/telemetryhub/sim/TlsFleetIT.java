@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telemetryhub.hub.testing.SelfSignedCertificate;
+import org.telemetryhub.hub.testing.TestHub;
 
 /** The simulator against a hub serving TLS: devices and a subscriber over wss://, trusting the hub's self-signed certificate. */
 class TlsFleetIT {
@@ -23,12 +24,12 @@ class TlsFleetIT {
   void aFleetStreamsOverWss() throws Exception {
     SelfSignedCertificate certificate = SelfSignedCertificate.create(dir, "hub");
     Path summary = dir.resolve("summary.json");
-    try (HubForTests hub = HubForTests.start(dir.resolve("hub"), "--tls-cert=" + certificate.certificate(),
+    try (TestHub hub = TestHub.start(dir.resolve("hub"), "--tls-cert=" + certificate.certificate(),
         "--tls-key=" + certificate.key())) {
       Process sim = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-jar", Path.of("target", "device-sim.jar").toString(),
-          "--url", "wss://127.0.0.1:" + hub.hub.port(), "--trust-cert", certificate.certificate().toString(),
-          "--token-secret", HubForTests.SECRET, "--devices", "20", "--duration", "5s", "--drain", "20s",
+          "--url", "wss://127.0.0.1:" + hub.port(), "--trust-cert", certificate.certificate().toString(),
+          "--token-secret", TestHub.SECRET, "--devices", "20", "--duration", "5s", "--drain", "20s",
           "--subscribers", "1", "--json", summary.toString())
           .redirectErrorStream(true).start();
       String output = new String(sim.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,7 +1,5 @@
 package org.telemetryhub.hub.pubsub;
 
-import org.telemetryhub.hub.address.TopicFilter;
-import org.telemetryhub.hub.address.Topics;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -12,6 +10,8 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.telemetryhub.hub.address.TopicFilter;
+import org.telemetryhub.hub.address.Topics;
 
 /**
  * Finding who gets a reading: the cost should follow the subscribers that match, not all

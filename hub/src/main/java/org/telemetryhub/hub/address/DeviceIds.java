@@ -2,7 +2,7 @@ package org.telemetryhub.hub.address;
 
 import java.util.regex.Pattern;
 
-/** The device id rule of protocol.md section 1: 1 to 64 characters of [A-Za-z0-9._-]. */
+/** The device id rule of docs/device-protocol.md: 1 to 64 characters of [A-Za-z0-9._-]. */
 public final class DeviceIds {
 
   public static final String RULE = "a device id is 1 to 64 characters of [A-Za-z0-9._-]";

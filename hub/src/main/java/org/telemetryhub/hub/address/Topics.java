@@ -1,6 +1,6 @@
 package org.telemetryhub.hub.address;
 
-/** The hub's topics (protocol.md section 2): two levels, kind and device id. */
+/** The hub's topics (docs/subscriber-protocol.md): two levels, kind and device id. */
 public final class Topics {
 
   public static final String READINGS = "readings";

@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
+import org.telemetryhub.hub.address.Topics;
 import org.telemetryhub.hub.alerts.AlertEngine;
 import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.auth.Authenticator;
@@ -19,7 +20,6 @@ import org.telemetryhub.hub.edge.UpgradeGate;
 import org.telemetryhub.hub.liveness.DeviceDirectory;
 import org.telemetryhub.hub.metrics.PrometheusEndpoint;
 import org.telemetryhub.hub.pubsub.SubscriberEndpoint;
-import org.telemetryhub.hub.address.Topics;
 import org.telemetryhub.hub.store.ReadingStore;
 import org.telemetryhub.hub.store.StoreWriter;
 

@@ -5,12 +5,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.List;
+import org.telemetryhub.hub.address.Echo;
+import org.telemetryhub.hub.address.Topics;
 import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.liveness.DeviceDirectory;
 import org.telemetryhub.hub.liveness.DeviceView;
 import org.telemetryhub.hub.protocol.Reading;
-import org.telemetryhub.hub.address.Echo;
-import org.telemetryhub.hub.address.Topics;
 import org.telemetryhub.hub.store.ReadingStore;
 
 /**

@@ -3,12 +3,12 @@ package org.telemetryhub.hub.api;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.telemetryhub.hub.address.Topics;
 import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.liveness.DeviceView;
 import org.telemetryhub.hub.protocol.Reading;
-import org.telemetryhub.hub.address.Topics;
 
-/** The JSON shapes of the HTTP API (protocol.md section 3) and the helpers that send them. */
+/** The JSON shapes of the HTTP API (README.md and docs/security.md) and the helpers that send them. */
 final class Json {
 
   private Json() {

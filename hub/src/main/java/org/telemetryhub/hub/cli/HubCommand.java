@@ -6,10 +6,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.telemetryhub.hub.config.SettingSources;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /** The {@code hub} command and its subcommands. */
 @Command(name = "hub", mixinStandardHelpOptions = true, version = "telemetry hub 0.1.0",

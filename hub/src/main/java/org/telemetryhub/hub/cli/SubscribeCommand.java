@@ -4,7 +4,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -14,6 +13,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.telemetryhub.hub.client.Backoff;
+import org.telemetryhub.hub.client.WebSocketTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,16 +69,7 @@ public final class SubscribeCommand implements Callable<Integer> {
   }
 
   private void connect() {
-    boolean tls = "wss".equals(url.getScheme());
-    WebSocketConnectOptions options = new WebSocketConnectOptions()
-        .setHost(url.getHost())
-        .setPort(url.getPort() > 0 ? url.getPort() : tls ? 443 : 80)
-        .setSsl(tls)
-        .setURI("/ws/subscribe");
-    if (token != null) {
-      options.addHeader("Authorization", "Bearer " + token);
-    }
-    client.connect(options).onSuccess(ws -> {
+    client.connect(WebSocketTarget.connectOptions(url, "/ws/subscribe", token)).onSuccess(ws -> {
       backoff.reset();
       System.err.println("subscribe: connected to " + url + ", subscribing to " + filters);
       ws.textMessageHandler(message -> {

@@ -15,8 +15,8 @@ import org.telemetryhub.hub.protocol.Reading;
 import org.telemetryhub.hub.protocol.RejectReason;
 import org.telemetryhub.hub.store.AckSink;
 import org.telemetryhub.hub.websocket.CloseCause;
-import org.telemetryhub.hub.websocket.HubWebSocket;
 import org.telemetryhub.hub.websocket.HubWebSocket.PauseReason;
+import org.telemetryhub.hub.websocket.HubWebSocket;
 
 /**
  * One device's connection: decodes its messages, hands the readings to storage and sends the

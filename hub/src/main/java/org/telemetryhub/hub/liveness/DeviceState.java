@@ -2,7 +2,7 @@ package org.telemetryhub.hub.liveness;
 
 import java.util.Locale;
 
-/** Liveness of a device, as published on status/{deviceId} (protocol.md, "Heartbeats and liveness"). */
+/** Liveness of a device, as published on status/{deviceId} (docs/device-protocol.md, "States"). */
 public enum DeviceState {
   /** Connected, heartbeats answered, readings arriving. */
   ONLINE,

@@ -3,7 +3,7 @@ package org.telemetryhub.hub.protocol;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * The 16-byte sensor packet of protocol.md section 1, big-endian (what JavaScript's DataView
+ * The 16-byte sensor packet of docs/device-protocol.md, big-endian (what JavaScript's DataView
  * writes by default):
  * <pre>
  * offset 0  float32 temperature  (degrees Celsius)

@@ -1,7 +1,7 @@
 package org.telemetryhub.hub.protocol;
 
 
-/** Decides whether a decoded reading may be stored (protocol.md, "Bad input on the device channel"). */
+/** Decides whether a decoded reading may be stored (docs/device-protocol.md, "What gets you disconnected"). */
 public final class ReadingValidator {
 
   private final ValidRanges ranges;

@@ -1,12 +1,12 @@
 package org.telemetryhub.hub.pubsub;
 
-import org.telemetryhub.hub.address.Topics;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.telemetryhub.hub.address.TopicFilter;
+import org.telemetryhub.hub.address.Topics;
 import org.telemetryhub.hub.alerts.AlertEvent;
 import org.telemetryhub.hub.liveness.DeviceStatus;
 import org.telemetryhub.hub.liveness.DeviceView;

@@ -3,7 +3,7 @@ package org.telemetryhub.hub.pubsub;
 import java.util.Locale;
 import org.telemetryhub.hub.metrics.LossPolicy;
 
-/** What happens to a subscriber whose queue is full (protocol.md: a slow subscriber never slows anyone else). */
+/** What happens to a subscriber whose queue is full (docs/subscriber-protocol.md: a slow subscriber never slows anyone else). */
 public enum SlowPolicy {
   /** Keep only the latest pending message per topic (the default). */
   CONFLATE(LossPolicy.CONFLATE),

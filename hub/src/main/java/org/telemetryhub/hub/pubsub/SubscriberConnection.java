@@ -14,8 +14,8 @@ import org.telemetryhub.hub.address.TopicFilter;
 import org.telemetryhub.hub.auth.SubscriberGrant;
 import org.telemetryhub.hub.websocket.BurstWriter;
 import org.telemetryhub.hub.websocket.CloseCause;
-import org.telemetryhub.hub.websocket.HubWebSocket;
 import org.telemetryhub.hub.websocket.HubWebSocket.PauseReason;
+import org.telemetryhub.hub.websocket.HubWebSocket;
 import org.telemetryhub.hub.websocket.VertxInternals;
 
 /**

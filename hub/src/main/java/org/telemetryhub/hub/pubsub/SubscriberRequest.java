@@ -1,13 +1,13 @@
 package org.telemetryhub.hub.pubsub;
 
-import org.telemetryhub.hub.address.Echo;
-import org.telemetryhub.hub.address.TopicFilter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import org.telemetryhub.hub.address.Echo;
+import org.telemetryhub.hub.address.TopicFilter;
 
 /**
- * One request of a subscriber (protocol.md section 2), read from its JSON text and checked:
+ * One request of a subscriber (docs/subscriber-protocol.md), read from its JSON text and checked:
  * {@code {"action":"subscribe","channels":[...],"id":7,"last":true,"policy":"conflate"}}. The
  * channel entries are kept as sent; each is parsed as a filter where it is used, so that one bad
  * entry does not spoil the others.

@@ -1,11 +1,11 @@
 package org.telemetryhub.hub.pubsub;
 
-import org.telemetryhub.hub.address.TopicFilter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.telemetryhub.hub.address.TopicFilter;
 
 /**
  * Subscriptions indexed by filter level, so that finding who gets a message costs in proportion
@@ -80,5 +80,18 @@ final class TopicTrie<S> {
     List<S> list = into == null ? new ArrayList<>() : into;
     list.addAll(node.subscribers);
     return list;
+  }
+
+  /** Nodes below the root: how much the trie holds (pruning brings it back to 0 when every filter is gone). */
+  synchronized int nodeCount() {
+    return countBelow(root);
+  }
+
+  private static int countBelow(Node<?> node) {
+    int count = 0;
+    for (Node<?> child : node.children.values()) {
+      count += 1 + countBelow(child);
+    }
+    return count;
   }
 }

@@ -1,6 +1,5 @@
 package org.telemetryhub.hub.pubsub;
 
-import org.telemetryhub.hub.address.TopicFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.telemetryhub.hub.address.TopicFilter;
 
 class TopicFilterTest {
 

@@ -28,8 +28,8 @@ import org.telemetryhub.hub.testing.Poll;
 import org.telemetryhub.hub.testing.SelfSignedCertificate;
 import org.telemetryhub.hub.testing.SubscriberClient;
 import org.telemetryhub.hub.testing.TestHub;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /** The packaged jar's command line, as a user types it. */
 @ExtendWith(VertxExtension.class)
@@ -92,11 +92,15 @@ class HubCommandIT {
   @Test
   void configFileThenEnvironmentThenFlags() throws Exception {
     Path file = dataDir.resolve("hub.properties");
-    Files.writeString(file, "port = 0\nhost = 127.0.0.1\nretention-days = 7\ndata-dir = " + dataDir.resolve("from-file") + "\n");
-    HubProcess hub = started(HubProcess.run(Map.of("HUB_DATA_DIR", dataDir.resolve("from-env").toString()),
-        "serve", "--config=" + file, "--no-auth"));
+    Files.writeString(file, "port = 0\nhost = 127.0.0.1\nretention-days = 7\ndata-dir = " + dataDir.resolve("from-file") + "\n"
+        + "max-connections = 111\nmax-connections-per-address = 11\n");
+    HubProcess hub = started(HubProcess.run(Map.of("HUB_DATA_DIR", dataDir.resolve("from-env").toString(),
+            "HUB_MAX_CONNECTIONS", "222", "HUB_MAX_CONNECTIONS_PER_ADDRESS", "22"),
+        "serve", "--config=" + file, "--no-auth", "--max-connections=333"));
     hub.port();
     assertTrue(Files.exists(dataDir.resolve("from-env").resolve("readings.db")), "the environment beat the file");
+    assertTrue(hub.output().contains("at most 333 connections, 22 per address"),
+        "the flag beat the environment, which beat the file: " + hub.output());
     assertTrue(hub.output().contains("auth OFF"), "the flag applied");
     assertTrue(hub.output().contains("authentication is OFF"), "and it warned");
     hub.close();

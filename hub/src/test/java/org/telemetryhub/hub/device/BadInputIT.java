@@ -25,7 +25,7 @@ import org.telemetryhub.hub.testing.TestHub;
 import org.telemetryhub.hub.testing.Tokens;
 
 /**
- * Every row of protocol.md's bad-input table and every credential failure: each gets its close
+ * Every row of the bad-input table of docs/device-protocol.md and every credential failure: each gets its close
  * code or HTTP status, nothing of it is stored, and a well-behaved device on the same hub keeps
  * streaming and being acked throughout.
  */

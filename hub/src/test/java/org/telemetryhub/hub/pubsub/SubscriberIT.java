@@ -29,7 +29,7 @@ import org.telemetryhub.hub.testing.Poll;
 import org.telemetryhub.hub.testing.SubscriberClient;
 import org.telemetryhub.hub.testing.TestHub;
 
-/** The subscriber channel of protocol.md section 2 over real sockets. */
+/** The subscriber channel of docs/subscriber-protocol.md over real sockets. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class SubscriberIT {
@@ -145,19 +145,15 @@ class SubscriberIT {
     assertEquals(1, subscriber.messagesOn("readings/").size(), "nothing after the unsubscribe");
   }
 
-  /** Verifies every error reply; the connection stays open and works afterwards. */
+  /**
+   * Verifies over the wire that bad requests get error replies and leave the connection working,
+   * with the limits this hub was started with; every reply of the protocol is in SubscriberProtocolTest.
+   */
   @Test
   void badRequestsGetAnErrorAndTheConnectionStaysOpen() {
     SubscriberClient subscriber = SubscriberClient.open(subscribers, hub.port(), "readings/+");
     subscriber.sendRaw("not json");
     subscriber.await("malformed", m -> "malformed request: not a JSON object".equals(m.getString("error")));
-    subscriber.sendRaw("{\"action\":\"dance\",\"id\":1}");
-    subscriber.await("unknown action", m -> "unknown action 'dance': subscribe or unsubscribe".equals(m.getString("error"))
-        && m.getInteger("id") == 1);
-    subscriber.sendRaw("{\"action\":\"subscribe\",\"id\":2}");
-    subscriber.await("no channels", m -> m.getString("error", "").startsWith("'channels' must be") && m.getInteger("id") == 2);
-    subscriber.sendRaw("{\"action\":\"subscribe\",\"channels\":[\"readings/+\"],\"id\":{\"x\":1}}");
-    subscriber.await("bad id", m -> "'id' must be a number or a string of at most 64 characters".equals(m.getString("error")));
     subscriber.sendRaw("{\"action\":\"subscribe\",\"channels\":[\"readings/#/x\",\"readings/dev-1\"],\"id\":3}");
     JsonObject malformed = subscriber.await("malformed filter", m -> "readings/#/x".equals(m.getString("channel"))
         && m.containsKey("error"));
@@ -165,8 +161,6 @@ class SubscriberIT {
     subscriber.awaitAck(3);
     subscriber.sendRaw("{\"action\":\"subscribe\",\"channels\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\"],\"id\":4}");
     subscriber.await("too many channels", m -> "too many channels in one request: 6 > 5".equals(m.getString("error")));
-    subscriber.sendRaw("{\"action\":\"subscribe\",\"channels\":[\"readings/+\"],\"policy\":\"yolo\",\"id\":5}");
-    subscriber.await("bad policy", m -> m.getString("error", "").startsWith("policy must be conflate, drop-oldest or disconnect"));
     subscriber.socket().writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(new byte[] {1, 2, 3}));
     subscriber.await("binary", m -> m.getString("error", "").startsWith("binary frames are not accepted"));
     subscriber.sendRaw("{\"action\":\"subscribe\",\"channels\":[\"readings/dev-2\",\"readings/dev-3\",\"readings/dev-4\","

@@ -1,7 +1,5 @@
 package org.telemetryhub.hub.pubsub;
 
-import org.telemetryhub.hub.address.Echo;
-import org.telemetryhub.hub.address.TopicFilter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +13,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.StringLength;
+import org.telemetryhub.hub.address.Echo;
+import org.telemetryhub.hub.address.TopicFilter;
 
 /**
  * Properties of the subscriber request parser and of channel filters over arbitrary input: they

@@ -45,6 +45,11 @@ public final class TestHub implements AutoCloseable {
     return hub.port();
   }
 
+  /** The hub's WebSocket URL, as device-sim's --url takes it. */
+  public String url() {
+    return "ws://127.0.0.1:" + port();
+  }
+
   public Path dataDir() {
     return dataDir;
   }

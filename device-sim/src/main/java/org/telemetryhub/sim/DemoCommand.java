@@ -46,7 +46,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     Hub hub = Hub.start(hubSettings);
     String secret = SecretFile.loadOrCreate(dataDir).signing();
-    fleetSettings.url = URI.create("ws://127.0.0.1:" + hub.port());
+    fleetSettings.urls = List.of(URI.create("ws://127.0.0.1:" + hub.port()));
     fleetSettings.tokenSecret = secret;
     Function<Vertx, TokenSource> tokens = SimCommand.tokenSource(fleetSettings);
     if (tokens == null) {

@@ -20,9 +20,16 @@ public final class FleetSettings {
     return options.setVerifyHost(!trust.skipsHostnameCheck());
   }
 
-  @Option(names = "--url", defaultValue = "ws://127.0.0.1:8080",
-      description = "The hub: ws://HOST:PORT, or wss://HOST:PORT for a hub serving TLS. Default: ${DEFAULT-VALUE}.")
-  URI url;
+  @Option(names = "--url", split = ",", paramLabel = "URL", defaultValue = "ws://127.0.0.1:8080",
+      description = "The hub: ws://HOST:PORT, or wss://HOST:PORT for a hub serving TLS. Several (repeated or "
+          + "comma-separated: the nodes of a cluster without a load balancer): each device starts on one of them in turn "
+          + "and moves to the next on every reconnect. Default: ${DEFAULT-VALUE}.")
+  List<URI> urls = new ArrayList<>();
+
+  /** The first hub URL: where subscribers and one-hub tools connect. */
+  URI url() {
+    return urls.get(0);
+  }
 
   /** How a wss:// hub's certificate is trusted: the system's authorities, --trust-cert PEM, or --insecure. */
   @Mixin
@@ -171,9 +178,14 @@ public final class FleetSettings {
 
   public List<String> problems() {
     List<String> problems = new ArrayList<>();
-    String scheme = url == null ? null : url.getScheme();
-    if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
-      problems.add("url must be ws://host:port or wss://host:port, not '" + url + "'");
+    if (urls.isEmpty()) {
+      problems.add("url: give at least one hub, ws://host:port or wss://host:port");
+    }
+    for (URI url : urls) {
+      String scheme = url.getScheme();
+      if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
+        problems.add("url must be ws://host:port or wss://host:port, not '" + url + "'");
+      }
     }
     if (devices < 1) {
       problems.add("devices must be at least 1, not " + devices);

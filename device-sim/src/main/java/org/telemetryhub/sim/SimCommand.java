@@ -50,7 +50,7 @@ public final class SimCommand implements Callable<Integer> {
     if (tokens == null) {
       return EXIT_BAD_OPTIONS;
     }
-    System.out.printf("device-sim: %d devices -> %s, %s%n", settings.devices, settings.url,
+    System.out.printf("device-sim: %d devices -> %s, %s%n", settings.devices, settings.urls.size() == 1 ? settings.url() : settings.urls,
         settings.load ? "load mode, window " + settings.window + ", " + settings.batch + " per frame"
             : settings.rate + " reading/s each");
     Fleet fleet = Fleet.start(settings, tokens, ReadingListener.NONE, System.out);

@@ -12,6 +12,7 @@ import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.telemetryhub.hub.client.Backoff;
 import org.telemetryhub.hub.client.WebSocketTarget;
@@ -34,7 +35,8 @@ final class SimDevice {
   private final FleetSettings settings;
   private final FleetStats stats;
   private final WebSocketClient client;
-  private final WebSocketConnectOptions connectOptions;
+  private final List<WebSocketConnectOptions> connectOptions;
+  private int nextHub;
   private final Outbox outbox;
   private final SensorModel sensor;
   private final Backoff backoff;
@@ -64,7 +66,10 @@ final class SimDevice {
     this.backoff = new Backoff(settings.backoffInitial, settings.backoffMax, new SplittableRandom(settings.seed + index));
     this.watchdogNanos = settings.watchdog.toNanos();
     this.lastTs = settings.load ? Instant.now().getEpochSecond() - LOAD_START_AGE_SECONDS : 0;
-    this.connectOptions = WebSocketTarget.connectOptions(settings.url, "/ws/devices/" + id, token);
+    // Each device starts on one hub in turn and moves to the next on every reconnect.
+    this.connectOptions = settings.urls.stream()
+        .map(url -> WebSocketTarget.connectOptions(url, "/ws/devices/" + id, token)).toList();
+    this.nextHub = index % connectOptions.size();
   }
 
   String id() {
@@ -117,7 +122,9 @@ final class SimDevice {
       return;
     }
     connecting = true;
-    client.connect(connectOptions).onComplete(result -> {
+    WebSocketConnectOptions hub = connectOptions.get(nextHub);
+    nextHub = (nextHub + 1) % connectOptions.size();
+    client.connect(hub).onComplete(result -> {
       connecting = false;
       if (result.succeeded()) {
         onOpen(result.result());

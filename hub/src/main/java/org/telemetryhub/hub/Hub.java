@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -18,11 +19,13 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.alerts.AlertEngine;
+import org.telemetryhub.hub.alerts.AlertsView;
 import org.telemetryhub.hub.api.ApiRoutes;
 import org.telemetryhub.hub.auth.Authenticator;
 import org.telemetryhub.hub.auth.Revocations;
 import org.telemetryhub.hub.auth.SecretFile;
 import org.telemetryhub.hub.auth.TokenService;
+import org.telemetryhub.hub.cluster.Cluster;
 import org.telemetryhub.hub.config.HubSettings;
 import org.telemetryhub.hub.device.DeviceChannel;
 import org.telemetryhub.hub.device.DeviceEndpoint;
@@ -36,7 +39,9 @@ import org.telemetryhub.hub.fanout.ReadingFanOut;
 import org.telemetryhub.hub.fanout.StatusFanOut;
 import org.telemetryhub.hub.files.FileWatcher;
 import org.telemetryhub.hub.files.OwnerOnlyFiles;
+import org.telemetryhub.hub.liveness.DeviceDirectory;
 import org.telemetryhub.hub.liveness.DeviceRegistry;
+import org.telemetryhub.hub.liveness.FleetView;
 import org.telemetryhub.hub.metrics.HubMetrics;
 import org.telemetryhub.hub.metrics.MicrometerHubMetrics;
 import org.telemetryhub.hub.metrics.PrometheusEndpoint;
@@ -45,6 +50,7 @@ import org.telemetryhub.hub.pubsub.Broker;
 import org.telemetryhub.hub.pubsub.LocalBroker;
 import org.telemetryhub.hub.pubsub.SubscriberChannel;
 import org.telemetryhub.hub.pubsub.SubscriberEndpoint;
+import org.telemetryhub.hub.store.EventSink;
 import org.telemetryhub.hub.store.ReadingStore;
 import org.telemetryhub.hub.store.RetentionTask;
 import org.telemetryhub.hub.store.StoreBackend;
@@ -62,6 +68,7 @@ public final class Hub {
 
   private final HubSettings settings;
   private final Vertx vertx;
+  private final Cluster cluster;
   private final ReadingStore store;
   private final StoreWriter writer;
   private final DeviceChannel devices;
@@ -71,10 +78,11 @@ public final class Hub {
   private volatile boolean accepting = true;
   private volatile int port;
 
-  private Hub(HubSettings settings, Vertx vertx, ReadingStore store, StoreWriter writer, DeviceChannel devices,
+  private Hub(HubSettings settings, Vertx vertx, Cluster cluster, ReadingStore store, StoreWriter writer, DeviceChannel devices,
               SubscriberChannel subscribers, RetentionTask retention, CompositeMeterRegistry meters) {
     this.settings = settings;
     this.vertx = vertx;
+    this.cluster = cluster;
     this.store = store;
     this.writer = writer;
     this.devices = devices;
@@ -93,13 +101,14 @@ public final class Hub {
     // Every meter goes to the Prometheus endpoint and, when the store backend has one, where it pushes them.
     CompositeMeterRegistry meters = new CompositeMeterRegistry();
     meters.add(prometheus.registry());
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions()
-            .setEventLoopPoolSize(settings.eventLoops())
-            .setPreferNativeTransport(true)
-            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(meters))
-        .build();
+    VertxOptions vertxOptions = new VertxOptions()
+        .setEventLoopPoolSize(settings.eventLoops())
+        .setPreferNativeTransport(true)
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    VertxBuilder builder = Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(meters));
+    Cluster cluster = settings.cluster()
+        ? Cluster.join(builder, vertxOptions, RuntimeSettings.clusterOptions(settings), meters) : null;
+    Vertx vertx = cluster != null ? cluster.vertx() : builder.build();
     StoreBackend backend = null;
     try {
       OwnerOnlyFiles.createDirectories(settings.dataDir());
@@ -115,18 +124,27 @@ public final class Hub {
           settings.storeQueueCapacity(), metrics);
 
       // Where readings, state changes and alerts go: each a component with a name (package fanout).
-      Broker broker = new LocalBroker();
+      // In a cluster they also reach other nodes' subscribers, and every node answers for every device.
+      LocalBroker localBroker = new LocalBroker();
+      Broker broker = cluster != null ? cluster.broker(localBroker) : localBroker;
       AlertEngine alerts = new AlertEngine(RuntimeSettings.alertRules(settings), new AlertFanOut(broker, backend.events()));
-      DeviceRegistry registry = new DeviceRegistry(clock, settings.silentAfter(), new StatusFanOut(broker, backend.events()));
+      DeviceRegistry registry = new DeviceRegistry(clock, settings.silentAfter(), new StatusFanOut(broker, backend.events()),
+          settings.nodeName());
       metrics.registerDeviceStates(registry::count);
-      DeviceChannel devices = new DeviceChannel(registry, writer, new ReadingValidator(RuntimeSettings.validRanges(settings)),
+      DeviceDirectory directory = cluster != null
+          ? cluster.directory(registry, alerts, revocations, new StatusFanOut(localBroker, EventSink.NONE),
+              new StatusFanOut(localBroker, backend.events()), clock)
+          : registry;
+      FleetView fleet = cluster != null ? cluster.fleet() : FleetView.of(registry);
+      AlertsView alertsView = cluster != null ? cluster.alerts() : AlertsView.of(alerts);
+      DeviceChannel devices = new DeviceChannel(directory, writer, new ReadingValidator(RuntimeSettings.validRanges(settings)),
           new ReadingFanOut(broker, alerts), device -> latestStored(vertx, store, device),
           metrics, clock, settings.heartbeatInterval(), settings.heartbeatTimeout(), settings.maxFrameSize(),
           settings.maxPendingPerDevice());
-      SubscriberChannel subscribers = new SubscriberChannel(broker, registry, metrics, RuntimeSettings.subscriberLimits(settings),
+      SubscriberChannel subscribers = new SubscriberChannel(broker, fleet, metrics, RuntimeSettings.subscriberLimits(settings),
           settings.heartbeatInterval(), settings.heartbeatTimeout());
       RetentionTask retention = new RetentionTask(vertx, store, Duration.ofDays(settings.retentionDays()), clock);
-      Hub hub = new Hub(settings, vertx, store, writer, devices, subscribers, retention, meters);
+      Hub hub = new Hub(settings, vertx, cluster, store, writer, devices, subscribers, retention, meters);
 
       // The edge: what a connection passes before it reaches a channel.
       ConnectionGuard guard = new ConnectionGuard(vertx,
@@ -135,15 +153,19 @@ public final class Hub {
       UpgradeGate upgradeGate = new UpgradeGate(new HandshakeRate(settings.handshakeRatePerAddress(),
           10.0 * settings.handshakeRatePerAddress(), MAX_RATE_TRACKED_ADDRESSES, System::nanoTime), metrics);
       UpgradeFlow upgrades = new UpgradeFlow(guard, () -> hub.accepting);
-      ApiRoutes routes = new ApiRoutes(registry, store, writer, prometheus, alerts,
+      ApiRoutes routes = new ApiRoutes(fleet, directory, store, writer, prometheus, alertsView,
           new DeviceEndpoint(devices, authenticator, upgrades),
           new SubscriberEndpoint(subscribers, authenticator, settings.allowedOrigins(), upgrades),
           upgradeGate, authenticator, revocations, settings.metricsAuth(), () -> hub.accepting, clock);
       writer.start();
+      if (cluster != null) {
+        cluster.start();
+      }
       hub.listen(routes, guard);
       retention.start(settings.retentionCheckInterval());
-      LOG.info("hub listening on port {} ({}, {} event loops, {} transport, store {}, auth {}, at most {} connections, {} per "
-              + "address)", hub.port, settings.tlsEnabled() ? "TLS: https and wss" : "plain: http and ws", settings.eventLoops(),
+      String node = cluster != null ? "cluster node " + settings.nodeName() + ", " : "";
+      LOG.info("hub listening on port {} ({}{}, {} event loops, {} transport, store {}, auth {}, at most {} connections, {} per "
+              + "address)", hub.port, node, settings.tlsEnabled() ? "TLS: https and wss" : "plain: http and ws", settings.eventLoops(),
           vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO", store.describe(),
           settings.authEnabled() ? "on" : "OFF", settings.maxConnections(), settings.maxConnectionsPerAddress());
       return hub;
@@ -258,6 +280,9 @@ public final class Hub {
       }
       await(devices.closeAll());
       await(subscribers.closeAll());
+      if (cluster != null) {
+        cluster.prepareToLeave(timeout); // the other nodes learn of what happened here before it leaves
+      }
     } catch (Exception e) {
       LOG.warn("stopping: {}", e.toString());
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.telemetryhub.hub.alerts.AlertRule;
+import org.telemetryhub.hub.cluster.ClusterOptions;
 import org.telemetryhub.hub.config.HubSettings;
 import org.telemetryhub.hub.protocol.ValidRanges;
 import org.telemetryhub.hub.pubsub.SubscriberChannel;
@@ -40,6 +41,12 @@ public final class RuntimeSettings {
   static SubscriberChannel.Limits subscriberLimits(HubSettings settings) {
     return new SubscriberChannel.Limits(settings.maxSubscribers(), settings.maxChannelsPerRequest(),
         settings.maxSubscriptions(), settings.subscriberQueue(), settings.subscriberQueueBytes(), settings.maxRequestSize());
+  }
+
+  static ClusterOptions clusterOptions(HubSettings settings) {
+    List<String> members = settings.clusterMembers().stream().map(String::strip).filter(m -> !m.isEmpty()).toList();
+    return new ClusterOptions(settings.clusterHost(), settings.clusterPort(), members, settings.clusterBusPort(),
+        settings.clusterFailureDetection(), settings.clusterConfig(), settings.nodeName());
   }
 
   static StoreBackend.Choice storeChoice(HubSettings settings) {

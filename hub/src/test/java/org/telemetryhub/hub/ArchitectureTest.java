@@ -33,7 +33,7 @@ class ArchitectureTest {
       Map.entry("websocket", 4), Map.entry("store", 4),
       Map.entry("edge", 5),
       Map.entry("device", 6), Map.entry("pubsub", 6),
-      Map.entry("fanout", 7), Map.entry("api", 7),
+      Map.entry("fanout", 7), Map.entry("api", 7), Map.entry("cluster", 7),
       Map.entry("", 8),
       Map.entry("cli", 9));
 

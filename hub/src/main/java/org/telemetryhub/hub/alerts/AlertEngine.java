@@ -81,6 +81,14 @@ public final class AlertEngine {
     }
   }
 
+  /**
+   * Forgets the device's alert states: its connection moved to another hub of the cluster, whose
+   * engine evaluates its readings from now on (and fires again what is still breached).
+   */
+  public void forget(String device) {
+    states.keySet().removeIf(key -> key.device().equals(device));
+  }
+
   /** What is firing now, ordered by device then rule. */
   public List<JsonObject> firing() {
     List<JsonObject> firing = new ArrayList<>();

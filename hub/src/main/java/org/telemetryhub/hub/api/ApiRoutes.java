@@ -11,13 +11,14 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
 import org.telemetryhub.hub.address.Topics;
-import org.telemetryhub.hub.alerts.AlertEngine;
+import org.telemetryhub.hub.alerts.AlertsView;
 import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.auth.Authenticator;
 import org.telemetryhub.hub.auth.Revocations;
 import org.telemetryhub.hub.device.DeviceEndpoint;
 import org.telemetryhub.hub.edge.UpgradeGate;
 import org.telemetryhub.hub.liveness.DeviceDirectory;
+import org.telemetryhub.hub.liveness.FleetView;
 import org.telemetryhub.hub.metrics.PrometheusEndpoint;
 import org.telemetryhub.hub.pubsub.SubscriberEndpoint;
 import org.telemetryhub.hub.store.ReadingStore;
@@ -36,18 +37,18 @@ public final class ApiRoutes {
   private final PrometheusEndpoint prometheus;
   private final DeviceEndpoint deviceEndpoint;
   private final SubscriberEndpoint subscriberEndpoint;
-  private final AlertEngine alerts;
+  private final AlertsView alerts;
   private final UpgradeGate upgradeGate;
   private final RevocationApi revocation;
   private final Authenticator authenticator;
   private final boolean metricsAuth;
 
-  public ApiRoutes(DeviceDirectory registry, ReadingStore store, StoreWriter writer, PrometheusEndpoint prometheus,
-                   AlertEngine alerts, DeviceEndpoint deviceEndpoint, SubscriberEndpoint subscriberEndpoint,
+  public ApiRoutes(FleetView fleet, DeviceDirectory directory, ReadingStore store, StoreWriter writer,
+                   PrometheusEndpoint prometheus, AlertsView alerts, DeviceEndpoint deviceEndpoint, SubscriberEndpoint subscriberEndpoint,
                    UpgradeGate upgradeGate, Authenticator authenticator, Revocations revocations, boolean metricsAuth,
                    BooleanSupplier accepting, Clock clock) {
-    this.devices = new DevicesApi(registry, store, clock);
-    this.revocation = new RevocationApi(registry, revocations, clock);
+    this.devices = new DevicesApi(fleet, store, clock);
+    this.revocation = new RevocationApi(directory, revocations, clock);
     this.authenticator = authenticator;
     this.metricsAuth = metricsAuth;
     this.health = new HealthApi(store, writer, accepting);
@@ -82,13 +83,19 @@ public final class ApiRoutes {
   /** The alerts firing now, those of the devices the token may read alerts of. */
   private void alerts(RoutingContext ctx) {
     ApiAccess access = AccessHandler.of(ctx);
-    JsonArray firing = new JsonArray();
-    for (JsonObject alert : alerts.firing()) {
-      if (access.mayRead(Topics.ALERTS, alert.getString("device"))) {
-        firing.add(alert);
+    alerts.firing().onComplete(answer -> {
+      if (answer.failed()) {
+        Json.error(ctx, 503, "alerts unavailable: " + answer.cause().getMessage());
+        return;
       }
-    }
-    Json.send(ctx, 200, new JsonObject().put("alerts", firing));
+      JsonArray firing = new JsonArray();
+      for (JsonObject alert : answer.result()) {
+        if (access.mayRead(Topics.ALERTS, alert.getString("device"))) {
+          firing.add(alert);
+        }
+      }
+      Json.send(ctx, 200, new JsonObject().put("alerts", firing));
+    });
   }
 
   private Router router(Vertx vertx) {

@@ -8,8 +8,8 @@ import java.util.List;
 import org.telemetryhub.hub.address.Echo;
 import org.telemetryhub.hub.address.Topics;
 import org.telemetryhub.hub.auth.ApiAccess;
-import org.telemetryhub.hub.liveness.DeviceDirectory;
 import org.telemetryhub.hub.liveness.DeviceView;
+import org.telemetryhub.hub.liveness.FleetView;
 import org.telemetryhub.hub.protocol.Reading;
 import org.telemetryhub.hub.store.ReadingStore;
 
@@ -24,25 +24,31 @@ final class DevicesApi {
   static final int MAX_LIMIT = 10_000;
   static final long DEFAULT_WINDOW_SECONDS = 3600;
 
-  private final DeviceDirectory registry;
+  private final FleetView fleet;
   private final ReadingStore store;
   private final Clock clock;
 
-  DevicesApi(DeviceDirectory registry, ReadingStore store, Clock clock) {
-    this.registry = registry;
+  DevicesApi(FleetView fleet, ReadingStore store, Clock clock) {
+    this.fleet = fleet;
     this.store = store;
     this.clock = clock;
   }
 
   void list(RoutingContext ctx) {
     ApiAccess access = AccessHandler.of(ctx);
-    JsonArray devices = new JsonArray();
-    for (DeviceView view : registry.all()) {
-      if (access.mayDescribe(view.device())) {
-        devices.add(Json.device(view, access));
+    fleet.devices().onComplete(answer -> {
+      if (answer.failed()) {
+        Json.error(ctx, 503, "devices unavailable: " + answer.cause().getMessage());
+        return;
       }
-    }
-    Json.send(ctx, 200, new JsonObject().put("devices", devices));
+      JsonArray devices = new JsonArray();
+      for (DeviceView view : answer.result()) {
+        if (access.mayDescribe(view.device())) {
+          devices.add(Json.device(view, access));
+        }
+      }
+      Json.send(ctx, 200, new JsonObject().put("devices", devices));
+    });
   }
 
   void one(RoutingContext ctx) {
@@ -52,9 +58,15 @@ final class DevicesApi {
       Json.error(ctx, 403, "your token does not grant any channel of device '" + Echo.of(id) + "'");
       return;
     }
-    registry.find(id).ifPresentOrElse(
-        view -> Json.send(ctx, 200, Json.device(view, access)),
-        () -> Json.error(ctx, 404, "unknown device '" + id + "'"));
+    fleet.device(id).onComplete(answer -> {
+      if (answer.failed()) {
+        Json.error(ctx, 503, "devices unavailable: " + answer.cause().getMessage());
+      } else if (answer.result() == null) {
+        Json.error(ctx, 404, "unknown device '" + Echo.of(id) + "'");
+      } else {
+        Json.send(ctx, 200, Json.device(answer.result(), access));
+      }
+    });
   }
 
   void readings(RoutingContext ctx) {
@@ -70,14 +82,13 @@ final class DevicesApi {
       Json.error(ctx, 400, e.getMessage());
       return;
     }
-    boolean known = registry.find(id).isPresent();
-    ctx.vertx().executeBlocking(() -> {
+    fleet.device(id).map(view -> view != null).otherwise(false).compose(known -> ctx.vertx().executeBlocking(() -> {
       if (!known && !store.hasReadings(id)) {
         return null;
       }
       // One row more than asked tells whether the window held more than the limit.
       return store.query(id, query.from(), query.to(), query.limit() + 1);
-    }, false).onComplete(result -> {
+    }, false)).onComplete(result -> {
       if (result.failed()) {
         Json.error(ctx, 503, "store unavailable: " + result.cause().getMessage());
       } else if (result.result() == null) {

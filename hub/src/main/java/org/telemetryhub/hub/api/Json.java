@@ -41,7 +41,7 @@ final class Json {
         connectionJson.put("remoteAddress", connection.remoteAddress());
       }
     }
-    return json.put("connection", connectionJson);
+    return json.put("node", view.node()).put("connection", connectionJson);
   }
 
   static void send(RoutingContext ctx, int status, JsonObject body) {

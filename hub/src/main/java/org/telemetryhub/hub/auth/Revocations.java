@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiConsumer;
 import org.telemetryhub.hub.files.OwnerOnlyFiles;
 
 /**
@@ -23,6 +24,7 @@ public final class Revocations {
 
   private final Path file;
   private final ConcurrentMap<String, Long> revokedAt = new ConcurrentHashMap<>();
+  private volatile BiConsumer<String, Long> listener = (device, epochSeconds) -> { };
 
   private Revocations(Path file) {
     this.file = file;
@@ -52,8 +54,38 @@ public final class Revocations {
     return revokedAt.getOrDefault(device, -1L);
   }
 
-  /** Refuses the device's tokens issued at or before {@code epochSeconds}, and writes the file. Blocks. */
-  public synchronized void revoke(String device, long epochSeconds) throws IOException {
+  /** Every revocation: device to the second up to which its tokens are refused. */
+  public Map<String, Long> all() {
+    return Map.copyOf(revokedAt);
+  }
+
+  /**
+   * Refuses the device's tokens issued at or before {@code epochSeconds}, writes the file, and
+   * tells the listener (in a cluster: the other nodes). Blocks.
+   */
+  public void revoke(String device, long epochSeconds) throws IOException {
+    record(device, epochSeconds);
+    listener.accept(device, epochSeconds);
+  }
+
+  /**
+   * Records a revocation made elsewhere (on another node of the cluster), without telling the
+   * listener; returns whether it refuses more than before. Blocks.
+   */
+  public boolean adopt(String device, long epochSeconds) throws IOException {
+    if (revokedAt(device) >= epochSeconds) {
+      return false;
+    }
+    record(device, epochSeconds);
+    return true;
+  }
+
+  /** Who is told of every revocation made here; set once, before the hub serves. */
+  public void listener(BiConsumer<String, Long> listener) {
+    this.listener = listener;
+  }
+
+  private synchronized void record(String device, long epochSeconds) throws IOException {
     revokedAt.merge(device, epochSeconds, Math::max);
     if (file == null) {
       return;

@@ -231,6 +231,45 @@ public final class HubSettings {
       description = "How long a graceful stop may take to flush and close. Default: ${DEFAULT-VALUE}.")
   Duration shutdownTimeout;
 
+  @Option(names = "--cluster", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "Run as one node of a cluster of hubs (Hazelcast, embedded): every node answers for every device, "
+          + "subscribers on any node get every node's messages. Needs --store influx. Default: one hub on its own.")
+  boolean cluster;
+
+  @Option(names = "--cluster-host", defaultValue = "127.0.0.1",
+      description = "With --cluster: the address of this node that the other nodes reach (the cluster manager and the "
+          + "event bus listen on it). Default: ${DEFAULT-VALUE}.")
+  String clusterHost;
+
+  @Option(names = "--cluster-port", defaultValue = "5701",
+      description = "With --cluster: the cluster manager's TCP port on --cluster-host. Default: ${DEFAULT-VALUE}.")
+  int clusterPort;
+
+  @Option(names = "--cluster-members", split = ",", paramLabel = "HOST:PORT",
+      description = "With --cluster: cluster-manager addresses of the nodes to join (comma-separated; this node's own "
+          + "may be among them). TCP-IP join; no multicast. Default: none (this node starts a cluster of its own).")
+  List<String> clusterMembers = new ArrayList<>();
+
+  @Option(names = "--cluster-bus-port", defaultValue = "0",
+      description = "With --cluster: the event bus's TCP port on --cluster-host, over which nodes send each other "
+          + "messages; 0 picks a free port. Default: ${DEFAULT-VALUE}.")
+  int clusterBusPort;
+
+  @Option(names = "--cluster-failure-detection", defaultValue = "10s", converter = DurationConverter.class,
+      description = "With --cluster: a node not heard from for this long is removed from the cluster, and its devices "
+          + "go offline with reason 'node lost' on the others. Default: ${DEFAULT-VALUE}.")
+  Duration clusterFailureDetection;
+
+  @Option(names = "--cluster-config", paramLabel = "FILE",
+      description = "With --cluster: a Hazelcast configuration file (XML or YAML) used instead of --cluster-host, "
+          + "--cluster-port and --cluster-members, for other discovery (Kubernetes, for one). Default: none.")
+  Path clusterConfig;
+
+  @Option(names = "--node-name",
+      description = "This hub's name, shown as the node holding a device's connection. Default: <cluster-host>:"
+          + "<cluster-port> with --cluster, else the host name.")
+  String nodeName;
+
   public String host() { return host; }
   public int port() { return port; }
   public Path dataDir() { return dataDir; }
@@ -284,6 +323,28 @@ public final class HubSettings {
   public Duration upgradeTimeout() { return upgradeTimeout; }
   public Duration idleTimeout() { return idleTimeout; }
   public int handshakeRatePerAddress() { return handshakeRatePerAddress; }
+  public boolean cluster() { return cluster; }
+  public String clusterHost() { return clusterHost; }
+  public int clusterPort() { return clusterPort; }
+  public List<String> clusterMembers() { return clusterMembers; }
+  public int clusterBusPort() { return clusterBusPort; }
+  public Duration clusterFailureDetection() { return clusterFailureDetection; }
+  public Path clusterConfig() { return clusterConfig; }
+
+  /** --node-name, or what names this hub by default: its cluster address in a cluster, else the host name. */
+  public String nodeName() {
+    if (nodeName != null && !nodeName.isBlank()) {
+      return nodeName;
+    }
+    if (cluster) {
+      return clusterHost + ":" + clusterPort;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "hub";
+    }
+  }
 
   /** --max-connections, or nine tenths of the open-file limit when it is 0 (the rest is left for files and the JVM). */
   public int maxConnections() {
@@ -403,7 +464,35 @@ public final class HubSettings {
         problems.add("TLS file " + file + " cannot be read");
       }
     }
+    clusterProblems(problems);
     return problems;
+  }
+
+  private void clusterProblems(List<String> problems) {
+    if (!cluster) {
+      return;
+    }
+    if (!influxStore()) {
+      problems.add("--cluster keeps readings in a store every node shares, and the embedded store (--store " + store
+          + ") belongs to one process: use --store influx with --influx-url pointing at the InfluxDB all nodes write to");
+    }
+    if (clusterPort < 1 || clusterPort > 65535) {
+      problems.add("cluster-port must be between 1 and 65535, not " + clusterPort);
+    }
+    if (clusterBusPort < 0 || clusterBusPort > 65535) {
+      problems.add("cluster-bus-port must be between 0 and 65535, not " + clusterBusPort);
+    }
+    for (String member : clusterMembers) {
+      if (!member.isBlank() && !member.strip().matches("[^:\\s]+(:\\d{1,5})?")) {
+        problems.add("cluster-members takes host:port addresses, not '" + member + "'");
+      }
+    }
+    if (clusterFailureDetection == null || clusterFailureDetection.toSeconds() < 2) {
+      problems.add("cluster-failure-detection must be at least 2s");
+    }
+    if (clusterConfig != null && !Files.isReadable(clusterConfig)) {
+      problems.add("cluster-config " + clusterConfig + " cannot be read");
+    }
   }
 
   private static void requirePositive(List<String> problems, String name, Duration value) {

@@ -40,11 +40,14 @@ public final class DeviceRegistry implements DeviceDirectory {
   private final Clock clock;
   private final long silentAfterMillis;
   private final StatusListener listener;
+  private final String nodeName;
 
-  public DeviceRegistry(Clock clock, Duration silentAfter, StatusListener listener) {
+  /** @param nodeName the name of this hub, shown as the node holding its devices' connections */
+  public DeviceRegistry(Clock clock, Duration silentAfter, StatusListener listener, String nodeName) {
     this.clock = clock;
     this.silentAfterMillis = silentAfter.toMillis();
     this.listener = listener;
+    this.nodeName = nodeName;
   }
 
   /**
@@ -54,6 +57,20 @@ public final class DeviceRegistry implements DeviceDirectory {
    */
   @Override
   public Session connected(String deviceId, Session session) {
+    return connected(deviceId, session, true);
+  }
+
+  /**
+   * The device's connection moved here from another hub of the cluster, where it was online: it
+   * is online here from now on, without a transition (for the fleet it never went offline).
+   *
+   * @return the session it replaces here (the caller closes it with 4000), or null
+   */
+  public Session takenOver(String deviceId, Session session) {
+    return connected(deviceId, session, false);
+  }
+
+  private Session connected(String deviceId, Session session, boolean announce) {
     Device device = devices.computeIfAbsent(deviceId, id -> {
       countByState.incrementAndGet(DeviceState.OFFLINE.ordinal());
       return new Device(id);
@@ -62,7 +79,15 @@ public final class DeviceRegistry implements DeviceDirectory {
       Session previous = device.session;
       device.session = session;
       if (device.state != DeviceState.ONLINE) {
-        transition(device, DeviceState.ONLINE, "connected");
+        if (announce) {
+          transition(device, DeviceState.ONLINE, "connected");
+        } else {
+          countByState.decrementAndGet(device.state.ordinal());
+          countByState.incrementAndGet(DeviceState.ONLINE.ordinal());
+          device.state = DeviceState.ONLINE;
+          device.since = session.connectedAtMillis();
+          device.reason = "connected";
+        }
       }
       return previous;
     }
@@ -123,6 +148,27 @@ public final class DeviceRegistry implements DeviceDirectory {
     }
   }
 
+  /**
+   * The device's connection moved to another hub of the cluster: {@code session}, if still the
+   * device's, is forgotten here with the device, without a transition (the device stays online,
+   * elsewhere); the caller closes it as replaced. Returns whether it was the device's session.
+   */
+  public boolean handOver(String deviceId, Session session) {
+    Device device = devices.get(deviceId);
+    if (device == null) {
+      return false;
+    }
+    synchronized (device) {
+      if (device.session != session) {
+        return false;
+      }
+      device.session = null;
+      devices.remove(deviceId, device);
+      countByState.decrementAndGet(device.state.ordinal());
+      return true;
+    }
+  }
+
   /** The device's live connection, or null when it has none. */
   @Override
   public Session session(String deviceId) {
@@ -161,7 +207,7 @@ public final class DeviceRegistry implements DeviceDirectory {
     synchronized (device) {
       Session session = device.session;
       DeviceView.Connection connection = session == null ? null
-          : new DeviceView.Connection(session.connectionId(), session.remoteAddress(), session.connectedAtMillis());
+          : new DeviceView.Connection(session.connectionId(), session.remoteAddress(), session.connectedAtMillis(), nodeName);
       return new DeviceView(device.id, device.state, device.since, device.reason, device.lastPacketMillis,
           device.lastReading, connection);
     }

@@ -9,6 +9,12 @@ import org.telemetryhub.hub.protocol.Reading;
 public record DeviceView(String device, DeviceState state, long since, String reason, long lastSeen,
                          Reading lastReading, Connection connection) {
 
-  public record Connection(String id, String remoteAddress, long connectedAt) {
+  /** The device's live connection: its id, the peer's address, since when, and the node (hub) holding it. */
+  public record Connection(String id, String remoteAddress, long connectedAt, String node) {
+  }
+
+  /** The node holding the device's connection, or null when it is offline. */
+  public String node() {
+    return connection == null ? null : connection.node();
   }
 }

@@ -21,7 +21,7 @@ public final class LocalBroker implements Broker {
 
   @Override
   public void publish(Reading reading) {
-    List<Subscriber> recipients = trie.match(Topics.READINGS, reading.device());
+    List<Subscriber> recipients = recipients(Topics.READINGS, reading.device());
     if (!recipients.isEmpty()) {
       deliver(recipients, Topics.topic(Topics.READINGS, reading.device()), Messages.reading(reading));
     }
@@ -29,7 +29,7 @@ public final class LocalBroker implements Broker {
 
   @Override
   public void publish(DeviceStatus status) {
-    List<Subscriber> recipients = trie.match(Topics.STATUS, status.device());
+    List<Subscriber> recipients = recipients(Topics.STATUS, status.device());
     if (!recipients.isEmpty()) {
       deliver(recipients, Topics.topic(Topics.STATUS, status.device()), Messages.status(status));
     }
@@ -37,13 +37,30 @@ public final class LocalBroker implements Broker {
 
   @Override
   public void publish(AlertEvent alert) {
-    List<Subscriber> recipients = trie.match(Topics.ALERTS, alert.device());
+    List<Subscriber> recipients = recipients(Topics.ALERTS, alert.device());
     if (!recipients.isEmpty()) {
       deliver(recipients, Topics.topic(Topics.ALERTS, alert.device()), Messages.alert(alert));
     }
   }
 
-  private static void deliver(List<Subscriber> recipients, String topic, byte[] message) {
+  /**
+   * This hub's subscribers with a filter matching {@code kind/device}; one with several matching
+   * filters appears once per filter. Empty (and allocation-free) when nobody matches.
+   */
+  public List<Subscriber> recipients(String kind, String device) {
+    return trie.match(kind, device);
+  }
+
+  /** Delivers a message encoded elsewhere (by another node of the cluster) to this hub's subscribers of its topic. */
+  public void deliver(String kind, String device, byte[] message) {
+    List<Subscriber> recipients = recipients(kind, device);
+    if (!recipients.isEmpty()) {
+      deliver(recipients, Topics.topic(kind, device), message);
+    }
+  }
+
+  /** Gives {@code message} to each of {@code recipients} once. */
+  public static void deliver(List<Subscriber> recipients, String topic, byte[] message) {
     long publishedNanos = System.nanoTime();
     if (recipients.size() == 1) {
       recipients.get(0).offer(topic, message, publishedNanos);

@@ -4,12 +4,12 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.telemetryhub.hub.liveness.DeviceDirectory;
+import org.telemetryhub.hub.liveness.FleetView;
 import org.telemetryhub.hub.metrics.HubMetrics;
 import org.telemetryhub.hub.websocket.HubWebSocket;
 
 /**
- * What every subscriber connection of one hub shares: the broker, the device directory (for
+ * What every subscriber connection of one hub shares: the broker, the fleet's devices (for
  * retained messages), the request protocol, the limits, the socket settings, the open connections.
  */
 public final class SubscriberChannel {
@@ -24,17 +24,17 @@ public final class SubscriberChannel {
   }
 
   final Broker broker;
-  final DeviceDirectory directory;
+  final FleetView fleet;
   final HubMetrics metrics;
   final Limits limits;
   final SubscriberProtocol protocol;
   final HubWebSocket.Settings socketSettings;
   final Set<SubscriberConnection> open = ConcurrentHashMap.newKeySet();
 
-  public SubscriberChannel(Broker broker, DeviceDirectory directory, HubMetrics metrics, Limits limits,
+  public SubscriberChannel(Broker broker, FleetView fleet, HubMetrics metrics, Limits limits,
                            Duration heartbeatInterval, Duration heartbeatTimeout) {
     this.broker = broker;
-    this.directory = directory;
+    this.fleet = fleet;
     this.metrics = metrics;
     this.limits = limits;
     this.protocol = new SubscriberProtocol(limits.maxChannelsPerRequest(), limits.maxSubscriptionsPerConnection());

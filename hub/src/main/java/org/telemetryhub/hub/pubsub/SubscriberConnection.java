@@ -88,13 +88,31 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
       channel.broker.unsubscribe(this, filter);
     }
     List<byte[]> replies = new ArrayList<>(outcome.errors());
-    if (!outcome.retainedFor().isEmpty()) {
-      replies.addAll(Messages.retained(outcome.retainedFor(), channel.directory.all()));
+    if (outcome.retainedFor().isEmpty()) {
+      if (outcome.ack() != null) {
+        replies.add(outcome.ack());
+      }
+      reply(replies);
+      return;
     }
-    if (outcome.ack() != null) {
-      replies.add(outcome.ack());
-    }
-    reply(replies);
+    // The retained messages come first, then the ack, then live messages: live messages of the
+    // new filters wait in the queue meanwhile, and the next request waits too (in a cluster the
+    // other nodes are asked, which takes a round trip).
+    queue.holdPublished();
+    socket.pause(PauseReason.RETAINED_LOOKUP);
+    channel.fleet.devices().onComplete(views -> context.runOnContext(ignored -> {
+      if (views.succeeded()) {
+        replies.addAll(Messages.retained(outcome.retainedFor(), views.result()));
+      } else {
+        replies.add(SubscriberProtocol.error("retained messages unavailable: " + views.cause().getMessage(), null, null));
+      }
+      if (outcome.ack() != null) {
+        replies.add(outcome.ack());
+      }
+      queue.releasePublished();
+      act(queue.control(replies));
+      socket.resume(PauseReason.RETAINED_LOOKUP);
+    }));
   }
 
   /**

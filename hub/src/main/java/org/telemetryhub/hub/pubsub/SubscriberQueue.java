@@ -45,6 +45,7 @@ final class SubscriberQueue {
   private long pendingBytes;
   private SlowPolicy policy = SlowPolicy.CONFLATE;
   private boolean flushScheduled;
+  private boolean publishedHeld;
   private boolean overflowed;
   private long lostUnreported;
   private long lostTotal;
@@ -128,6 +129,19 @@ final class SubscriberQueue {
     pendingPerTopic.computeIfPresent(message.topic(), (topic, count) -> count == 1 ? null : count - 1);
   }
 
+  /**
+   * Published messages wait (under the queue's bounds and policy, as ever) while replies go out,
+   * until {@link #releasePublished()}: they must not pass retained messages being looked up.
+   */
+  synchronized void holdPublished() {
+    publishedHeld = true;
+  }
+
+  /** Published messages go out again, after the replies queued by then; the caller queues those and flushes. */
+  synchronized void releasePublished() {
+    publishedHeld = false;
+  }
+
   /** Takes the next message to write (replies first), or null (and the next offer schedules a flush again). */
   synchronized Pending poll() {
     Pending reply = control.pollFirst();
@@ -135,7 +149,7 @@ final class SubscriberQueue {
       controlBytes -= reply.message().length;
       return reply;
     }
-    Pending next = pending.pollFirst();
+    Pending next = publishedHeld ? null : pending.pollFirst();
     if (next == null) {
       flushScheduled = false;
       return null;

@@ -14,7 +14,7 @@ import org.telemetryhub.hub.address.TopicFilter;
  *
  * @param <S> the subscriber
  */
-final class TopicTrie<S> {
+public final class TopicTrie<S> {
 
   private static final class Node<S> {
     final Map<String, Node<S>> children = new ConcurrentHashMap<>();
@@ -27,7 +27,7 @@ final class TopicTrie<S> {
 
   private final Node<S> root = new Node<>();
 
-  synchronized void add(TopicFilter filter, S subscriber) {
+  public synchronized void add(TopicFilter filter, S subscriber) {
     Node<S> node = root;
     for (String level : filter.levels()) {
       node = node.children.computeIfAbsent(level, k -> new Node<>());
@@ -35,7 +35,7 @@ final class TopicTrie<S> {
     node.subscribers.add(subscriber);
   }
 
-  synchronized void remove(TopicFilter filter, S subscriber) {
+  public synchronized void remove(TopicFilter filter, S subscriber) {
     remove(root, filter.levels(), 0, subscriber);
   }
 
@@ -56,7 +56,7 @@ final class TopicTrie<S> {
    * Every subscriber with a filter matching {@code kind/device}; one with several matching filters
    * appears once per filter. Called for every reading: with nobody subscribed it allocates nothing.
    */
-  List<S> match(String kind, String device) {
+  public List<S> match(String kind, String device) {
     List<S> matches = collect(root.children.get(TopicFilter.REST), null);
     matches = collectUnder(root.children.get(kind), device, matches);
     matches = collectUnder(root.children.get(TopicFilter.ONE_LEVEL), device, matches);
@@ -83,7 +83,7 @@ final class TopicTrie<S> {
   }
 
   /** Nodes below the root: how much the trie holds (pruning brings it back to 0 when every filter is gone). */
-  synchronized int nodeCount() {
+  public synchronized int nodeCount() {
     return countBelow(root);
   }
 

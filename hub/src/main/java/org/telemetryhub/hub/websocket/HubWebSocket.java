@@ -44,6 +44,8 @@ public final class HubWebSocket {
     STORE_LOOKUP(true),
     /** More replies wait for the subscriber than it may leave unread; its requests wait in its own socket. */
     REPLIES_WAITING(false),
+    /** The retained messages a subscriber asked for are looked up (in a cluster, other nodes are asked). */
+    RETAINED_LOOKUP(true),
     /** The hub is stopping: nothing more is read. */
     SHUTDOWN(true);
 

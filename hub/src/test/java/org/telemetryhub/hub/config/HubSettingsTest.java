@@ -53,6 +53,40 @@ class HubSettingsTest {
   }
 
   @Test
+  void clusterSettingsComeFromFlagsEnvironmentAndFileAlike() {
+    Properties file = new Properties();
+    file.setProperty("cluster-failure-detection", "7s");
+    Map<String, String> env = Map.of("HUB_CLUSTER", "true", "HUB_CLUSTER_HOST", "10.0.0.2",
+        "HUB_CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2:5701,10.0.0.3:5701", "HUB_STORE", "influx");
+
+    HubSettings settings = parse(env, file, "--cluster-port", "5801");
+
+    assertTrue(settings.cluster());
+    assertEquals("10.0.0.2", settings.clusterHost());
+    assertEquals(5801, settings.clusterPort());
+    assertEquals(List.of("10.0.0.1:5701", "10.0.0.2:5701", "10.0.0.3:5701"), settings.clusterMembers());
+    assertEquals(Duration.ofSeconds(7), settings.clusterFailureDetection());
+    assertEquals("10.0.0.2:5801", settings.nodeName(), "a node is named by its cluster address unless --node-name says otherwise");
+    assertEquals(List.of(), settings.problems());
+  }
+
+  @Test
+  void aClusterNeedsTheSharedStore() {
+    List<String> problems = parse(Map.of(), new Properties(), "--cluster").problems();
+
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).contains("--store influx"), problems.get(0));
+  }
+
+  @Test
+  void clusterMembersMustBeHostAndPort() {
+    List<String> problems = parse(Map.of(), new Properties(), "--cluster", "--store=influx",
+        "--cluster-members", "10.0.0.1:5701,not an address").problems();
+
+    assertEquals(List.of("cluster-members takes host:port addresses, not 'not an address'"), problems);
+  }
+
+  @Test
   void noAuthFlagTurnsAuthOff() {
     assertEquals(false, parse(Map.of(), new Properties(), "--no-auth").authEnabled());
   }

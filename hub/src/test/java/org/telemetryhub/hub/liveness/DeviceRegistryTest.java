@@ -30,7 +30,7 @@ class DeviceRegistryTest {
 
   private final MutableClock clock = new MutableClock();
   private final List<DeviceStatus> published = new ArrayList<>();
-  private final DeviceRegistry registry = new DeviceRegistry(clock, Duration.ofSeconds(60), published::add);
+  private final DeviceRegistry registry = new DeviceRegistry(clock, Duration.ofSeconds(60), published::add, "hub-1");
 
   private List<String> states() {
     return published.stream().map(s -> s.state().wireName() + ":" + s.reason()).toList();

@@ -83,9 +83,9 @@ public final class HubProcess implements AutoCloseable {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  /** The port from the "listening" log line; fails the test if the hub does not get there. */
+  /** The port from the "listening" log line; fails the test if the hub does not get there within a minute. */
   public int port() {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       for (String line : output) {
         Matcher matcher = LISTENING.matcher(line);
@@ -98,7 +98,7 @@ public final class HubProcess implements AutoCloseable {
       }
       sleepBriefly();
     }
-    throw new AssertionError("hub did not listen within 30 s:\n" + output());
+    throw new AssertionError("hub did not listen within 60 s:\n" + output());
   }
 
   private static void sleepBriefly() {
@@ -129,6 +129,10 @@ public final class HubProcess implements AutoCloseable {
    */
   public void terminate() {
     process.toHandle().destroy();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   /** SIGKILL: the process gets no chance to flush anything. */

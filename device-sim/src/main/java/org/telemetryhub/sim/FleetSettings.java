@@ -26,9 +26,14 @@ public final class FleetSettings {
           + "and moves to the next on every reconnect. Default: ${DEFAULT-VALUE}.")
   List<URI> urls = new ArrayList<>();
 
-  /** The first hub URL: where subscribers and one-hub tools connect. */
+  /** The first hub URL: where one-hub tools connect. */
   URI url() {
     return urls.get(0);
+  }
+
+  /** Where the fleet's subscribers connect: --subscribe-url, or the first hub URL. */
+  URI subscribeUrl() {
+    return subscribeUrl != null ? subscribeUrl : url();
   }
 
   /** How a wss:// hub's certificate is trusted: the system's authorities, --trust-cert PEM, or --insecure. */
@@ -150,6 +155,10 @@ public final class FleetSettings {
       description = "Also open this many subscriber connections to --subscribe-filter and count what they receive (fan-out). "
           + "Default: ${DEFAULT-VALUE}.")
   int subscribers;
+
+  @Option(names = "--subscribe-url",
+      description = "Where those subscribers connect (another node of a cluster, say). Default: the first --url.")
+  URI subscribeUrl;
 
   @Option(names = "--subscribe-filter", defaultValue = "readings/#",
       description = "The channel filter of those subscribers. Default: ${DEFAULT-VALUE}.")

@@ -28,7 +28,7 @@ final class SubscriberLoad {
         .setMaxConnections(settings.subscribers + 1).setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
     for (int i = 0; i < settings.subscribers; i++) {
       boolean measures = i == 0; // the first subscriber measures device send to receipt
-      WebSocketConnectOptions options = WebSocketTarget.connectOptions(settings.url(), "/ws/subscribe", token);
+      WebSocketConnectOptions options = WebSocketTarget.connectOptions(settings.subscribeUrl(), "/ws/subscribe", token);
       contexts.get(i % contexts.size()).runOnContext(ignored -> client.connect(options).onSuccess(ws -> {
         synchronized (load.sockets) {
           load.sockets.add(ws);

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,12 +26,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.telemetryhub.hub.protocol.PacketCodec;
 import org.telemetryhub.hub.testing.DeviceClient;
 import org.telemetryhub.hub.testing.HubApi;
 import org.telemetryhub.hub.testing.HubCluster;
 import org.telemetryhub.hub.testing.HubProcess;
 import org.telemetryhub.hub.testing.InfluxServer;
 import org.telemetryhub.hub.testing.Poll;
+import org.telemetryhub.hub.testing.RawWebSocket;
 import org.telemetryhub.hub.testing.SubscriberClient;
 import org.telemetryhub.hub.testing.TestHub;
 
@@ -212,6 +216,60 @@ class ClusterIT {
       return node0.metric(toNode1) == sent;
     });
     device.close();
+  }
+
+  @Test
+  @Order(7)
+  void aStalledSubscriberOnOneNodeSlowsNeitherIngestNorSubscribersOnOtherNodes() throws Exception {
+    int readings = 30_000;
+    int perFrame = 100;
+    // Node 1: a subscriber that reads nothing from here on, behind a small socket receive buffer.
+    RawWebSocket stalled = RawWebSocket.connect(cluster.port(1), "/ws/subscribe", SubscriberClient.subscriberToken("#"), 4096);
+    stalled.sendFrame(RawWebSocket.TEXT,
+        "{\"action\":\"subscribe\",\"channels\":[\"readings/stall-src\"],\"policy\":\"drop-oldest\",\"id\":1}"
+            .getBytes(StandardCharsets.UTF_8));
+    assertEquals("{\"ack\":1}", new String(stalled.readFrame().payload(), StandardCharsets.UTF_8));
+    // Node 2: a subscriber that keeps up.
+    SubscriberClient fast = SubscriberClient.open(subscribers, cluster.port(2), "readings/#");
+    fast.subscribe("fast", "readings/stall-src");
+    DeviceClient device = DeviceClient.open(devices, cluster.port(0), "stall-src");
+    long start = anHourAgo() - readings - 100;
+    long lastWarmUp = sendUntilDelivered(device, fast, "stall-src", start);
+    long warmUp = lastWarmUp - start; // readings sent until the subscription had reached node 0
+    device.awaitAck(warmUp, WAIT);
+    long firstTs = lastWarmUp + 1;
+    int alreadyThere = fast.messagesOn("readings/").size();
+
+    HubApi node0 = cluster.api(0);
+    String droppedToNode1 = "hub_cluster_messages_dropped_total{node=\"node-1\"}";
+    String droppedToNode2 = "hub_cluster_messages_dropped_total{node=\"node-2\"}";
+    double dropped1 = node0.metric(droppedToNode1);
+    double dropped2 = node0.metric(droppedToNode2);
+    String lostOnNode1 = "hub_subscriber_messages_lost_total{policy=\"drop-oldest\"}";
+    double lostBefore = cluster.api(1).metric(lostOnNode1);
+    for (int f = 0; f < readings / perFrame; f++) {
+      Buffer frame = Buffer.buffer(perFrame * PacketCodec.PACKET_SIZE);
+      for (int k = 0; k < perFrame; k++) {
+        PacketCodec.encode(20f, firstTs + (long) f * perFrame + k, 40f, 1000f, frame);
+      }
+      // Steady ingest: at most ten frames unacknowledged, as a device with an outbox sends.
+      long sent = (long) f * perFrame;
+      Poll.until("the device's window", WAIT, () -> sent - (device.lastAck() - warmUp) <= 10L * perFrame);
+      device.sendBinary(frame);
+    }
+    device.awaitAck(warmUp + readings, WAIT);
+    Poll.untilEquals("readings at the subscriber on node 2", WAIT, alreadyThere + readings, () -> fast.messagesOn("readings/").size());
+
+    // The stalled subscriber really fell behind: it lost messages by its policy, or (answering no ping
+    // within this cluster's 3 s heartbeat timeout) the hub closed it.
+    HubApi node1 = cluster.api(1);
+    assertTrue(node1.metric(lostOnNode1) > lostBefore || node1.metric("hub_subscriber_connections_active") == 0,
+        "the subscriber on node 1 lost messages or was closed");
+    assertEquals(dropped1, node0.metric(droppedToNode1), "the event bus path to the stalled subscriber's node dropped nothing");
+    assertEquals(dropped2, node0.metric(droppedToNode2), "nor the path to node 2");
+    stalled.close();
+    device.close();
+    fast.socket().close();
   }
 
   @Test

@@ -69,7 +69,13 @@ public final class FleetStats {
    * whole-second timestamps, sampling by ts alone would pick every device in the same second).
    */
   private static boolean sampled(String device, long ts) {
-    return Math.floorMod(device.hashCode() + ts, SAMPLE_EVERY) == 0;
+    // Mixed (SplitMix64's finalizer), so that each (device, ts) is picked with the same odds: the hashes
+    // of ids like dev-0001, dev-0002 are neighbours, and their plain sum with ts picked a few devices
+    // in some seconds and none in others.
+    long z = device.hashCode() * 0x9E3779B97F4A7C15L + ts;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return Math.floorMod(z ^ (z >>> 31), SAMPLE_EVERY) == 0;
   }
 
   /** Sampled sends no subscriber has received yet. */

@@ -20,6 +20,9 @@ import java.util.function.Function;
  */
 public final class Fleet {
 
+  /** How long the fleet waits for its subscribers to be subscribed before its devices start. */
+  private static final Duration SUBSCRIBE_WAIT = Duration.ofSeconds(10);
+
   private final FleetSettings settings;
   private final Vertx vertx;
   private final WebSocketClient client;
@@ -61,6 +64,11 @@ public final class Fleet {
     if (settings.subscribers > 0) {
       fleet.subscriberLoad = SubscriberLoad.start(vertx, newContexts(vertx, subscriberLoops), settings,
           tokenSource.subscriberToken(settings.subscribeFilter), fleet.stats);
+      // Devices start once the subscribers are subscribed, so that they receive the run from its start.
+      if (!awaitSubscribers(fleet.subscriberLoad)) {
+        System.err.println("device-sim: not every subscriber was subscribed within " + SUBSCRIBE_WAIT.toSeconds()
+            + " s; the fleet starts anyway");
+      }
     }
     long rampMillis = settings.rampUp.toMillis();
     for (int i = 0; i < settings.devices; i++) {
@@ -81,6 +89,15 @@ public final class Fleet {
           id -> progress.println(fleet.stats.progressLine(settings.devices) + fleet.fanOut()));
     }
     return fleet;
+  }
+
+  private static boolean awaitSubscribers(SubscriberLoad load) {
+    try {
+      return load.awaitSubscribed(SUBSCRIBE_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Contexts on the next {@code count} event loops (outside a Vert.x thread, each new context takes the next loop). */

@@ -50,7 +50,8 @@ class FleetIT {
       String printed = String.join("\n", output);
       assertEquals(0, sim.exitValue(), printed);
       assertTrue(printed.contains("OK: every generated reading was acknowledged"), printed);
-      assertTrue(output.stream().anyMatch(line -> line.startsWith("t=5s connected=")), "progress lines: " + printed);
+      // Every 5 s; the printed t is rounded elapsed time, so "t=5s" or "t=6s" on a busy machine.
+      assertTrue(output.stream().filter(line -> line.matches("t=\\d+s connected=.*")).count() >= 3, "progress lines: " + printed);
 
       JsonObject summary = new JsonObject(Files.readString(summaryFile));
       assertEquals(0, summary.getLong("missing"));

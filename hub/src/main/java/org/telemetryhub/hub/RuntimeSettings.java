@@ -50,9 +50,9 @@ public final class RuntimeSettings {
   }
 
   static StoreBackend.Choice storeChoice(HubSettings settings) {
-    return new StoreBackend.Choice(settings.influxStore(), settings.dataDir(), settings.influxUrl(), settings.influxDatabase(),
-        settings.influxUser(), settings.influxPassword(), Duration.ofDays(settings.retentionDays()),
-        settings.influxMetricsStep());
+    return new StoreBackend.Choice(settings.influxStore(), settings.dataDir(), settings.storeShards(), settings.influxUrl(),
+        settings.influxDatabase(), settings.influxUser(), settings.influxPassword(), settings.influxWritesInFlight(),
+        Duration.ofDays(settings.retentionDays()), settings.influxMetricsStep());
   }
 
   static List<AlertRule> alertRules(HubSettings settings) {

@@ -111,6 +111,16 @@ public final class HubSettings {
           + "Default: ${DEFAULT-VALUE}.")
   String store;
 
+  @Option(names = "--store-shards", defaultValue = "0",
+      description = "With the embedded store: files the readings are spread over by device, each written by a thread of its "
+          + "own; fixed when the data directory is first used. 0: one per core. Default: ${DEFAULT-VALUE}.")
+  int storeShards;
+
+  @Option(names = "--influx-writes-in-flight", defaultValue = "4",
+      description = "With --store influx: write requests sent at once, each with the readings of its own devices. "
+          + "Default: ${DEFAULT-VALUE}.")
+  int influxWritesInFlight;
+
   @Option(names = "--influx-url", defaultValue = "http://127.0.0.1:8086",
       description = "With --store influx: InfluxDB's HTTP API. Default: ${DEFAULT-VALUE}.")
   String influxUrl;
@@ -136,12 +146,13 @@ public final class HubSettings {
   Duration influxMetricsStep;
 
   @Option(names = "--batch-size", defaultValue = "2000",
-      description = "Readings per storage batch at most (a batch is written when full or when its oldest reading "
-          + "reaches --batch-max-age). Default: ${DEFAULT-VALUE}.")
+      description = "Readings per storage batch at most; a write lane that falls behind takes this many at once. "
+          + "Default: ${DEFAULT-VALUE}.")
   int batchSize;
 
-  @Option(names = "--batch-max-age", defaultValue = "10ms", converter = DurationConverter.class,
-      description = "Longest a reading waits for its batch to fill before the batch is written. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--batch-max-age", defaultValue = "0ms", converter = DurationConverter.class,
+      description = "Longest a write lane waits for a batch to fill before writing it; 0 writes as soon as the lane is "
+          + "free (what arrives meanwhile makes the next batch). Default: ${DEFAULT-VALUE}.")
   Duration batchMaxAge;
 
   @Option(names = "--store-queue-capacity", defaultValue = "100000",
@@ -297,6 +308,9 @@ public final class HubSettings {
 
   public String store() { return store; }
   public boolean influxStore() { return "influx".equals(store); }
+  /** --store-shards, with 0 resolved to the number of cores. */
+  public int storeShards() { return storeShards > 0 ? storeShards : Runtime.getRuntime().availableProcessors(); }
+  public int influxWritesInFlight() { return influxWritesInFlight; }
   public String influxUrl() { return influxUrl; }
   public String influxDatabase() { return influxDatabase; }
   public String influxUser() { return influxUser; }
@@ -385,7 +399,15 @@ public final class HubSettings {
     requirePositive(problems, "heartbeat-interval", heartbeatInterval);
     requirePositive(problems, "heartbeat-timeout", heartbeatTimeout);
     requirePositive(problems, "silent-after", silentAfter);
-    requirePositive(problems, "batch-max-age", batchMaxAge);
+    if (storeShards < 0 || storeShards > 64) {
+      problems.add("store-shards must be between 0 (one per core) and 64, not " + storeShards);
+    }
+    if (influxWritesInFlight < 1 || influxWritesInFlight > 64) {
+      problems.add("influx-writes-in-flight must be between 1 and 64, not " + influxWritesInFlight);
+    }
+    if (batchMaxAge == null || batchMaxAge.isNegative()) {
+      problems.add("batch-max-age must be 0 or a positive duration such as 5ms");
+    }
     requirePositive(problems, "retention-check-interval", retentionCheckInterval);
     requirePositive(problems, "shutdown-timeout", shutdownTimeout);
     if (maxClockSkew.isNegative()) {

@@ -135,7 +135,7 @@ final class DeviceConnection implements Session, AckSink, HubWebSocket.Owner {
     received += packets;
     channel.metrics.readingsReceived(packets);
     channel.registry.packetsArrived(deviceId, this, valid.isEmpty() ? null : valid.get(valid.size() - 1));
-    if (!channel.writer.submit(valid, received, this, context)) {
+    if (!channel.writer.submit(deviceId, valid, received, this, context)) {
       socket.pause(PauseReason.STORE_FULL);
       channel.writer.whenDrained(() -> context.runOnContext(ignored -> socket.resume(PauseReason.STORE_FULL)));
     }

@@ -5,8 +5,9 @@ import org.telemetryhub.hub.protocol.Reading;
 
 /**
  * The one seam between the hub and where readings live. Every method blocks: the hub calls
- * {@link #write} only from the {@link StoreWriter}'s thread and the others from worker threads,
- * never from an event loop.
+ * {@link #write} only from the {@link StoreWriter}'s lane threads (one per {@link #writeLanes},
+ * at the same time, each with the readings of its own lane's devices only) and the others from
+ * worker threads, never from an event loop.
  *
  * <p>A backend keeps one reading per (device, ts): writing the same pair again replaces it.
  */
@@ -14,6 +15,16 @@ public interface ReadingStore extends AutoCloseable {
 
   /** Stores the batch durably before returning (it survives a crash of the hub process), or throws. */
   void write(List<Reading> batch) throws StoreException;
+
+  /** How many writes may run at once: shards of the store, requests in flight. */
+  default int writeLanes() {
+    return 1;
+  }
+
+  /** The lane (0 to {@link #writeLanes} - 1) that writes the readings of {@code device}: always the same one. */
+  default int laneOf(String device) {
+    return Math.floorMod(device.hashCode(), writeLanes());
+  }
 
   /** Readings of the device with {@code from <= ts <= to}, oldest first, at most {@code limit}. */
   List<Reading> query(String device, long fromEpochSeconds, long toEpochSeconds, int limit) throws StoreException;

@@ -115,7 +115,7 @@ class TokenLifecycleIT {
       try (Stream<Path> listing = Files.list(data)) {
         files = listing.toList();
       }
-      assertTrue(files.size() >= 4, "readings.db, its -wal and -shm, revoked-devices: " + files);
+      assertTrue(files.size() >= 4, "the readings files, their -wal and -shm, revoked-devices: " + files);
       for (Path file : files) {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), file.toString());
       }

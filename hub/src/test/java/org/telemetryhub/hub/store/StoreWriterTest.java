@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.telemetryhub.hub.metrics.HubMetrics;
@@ -31,14 +32,23 @@ class StoreWriterTest {
     final List<List<Reading>> batches = new CopyOnWriteArrayList<>();
     final AtomicBoolean failing = new AtomicBoolean();
     final AtomicInteger attempts = new AtomicInteger();
+    final List<String> writerThreads = new CopyOnWriteArrayList<>();
+    volatile int lanes = 1;
+    volatile long writeMillis;
 
     @Override public void write(List<Reading> batch) throws StoreException {
       attempts.incrementAndGet();
       if (failing.get()) {
         throw new StoreException("disk on fire", null);
       }
+      if (writeMillis > 0) {
+        LockSupport.parkNanos(writeMillis * 1_000_000);
+      }
+      writerThreads.add(Thread.currentThread().getName());
       batches.add(List.copyOf(batch));
     }
+    @Override public int writeLanes() { return lanes; }
+    @Override public int laneOf(String device) { return device.startsWith("a") ? 0 : 1; }
     int stored() { return batches.stream().mapToInt(List::size).sum(); }
     @Override public List<Reading> query(String device, long from, long to, int limit) { return List.of(); }
     @Override public long latestTimestamp(String device) { return -1; }
@@ -93,7 +103,7 @@ class StoreWriterTest {
     long cumulative = 0;
     for (int frame = 0; frame < 50; frame++) {
       cumulative += 10;
-      writer.submit(readings("d", frame * 10, 10), cumulative, acks, context);
+      writer.submit("d", readings("d", frame * 10, 10), cumulative, acks, context);
     }
     Poll.untilEquals("last ack", WAIT, 500L, acks::last);
     assertEquals(500, store.stored());
@@ -109,8 +119,8 @@ class StoreWriterTest {
   void batchesCloseBySize() {
     start(100, Duration.ofSeconds(30), 100_000);
     Acks acks = new Acks();
-    writer.submit(readings("d", 0, 60), 60, acks, context);
-    writer.submit(readings("d", 60, 60), 120, acks, context);
+    writer.submit("d", readings("d", 0, 60), 60, acks, context);
+    writer.submit("d", readings("d", 60, 60), 120, acks, context);
     Poll.untilEquals("ack", WAIT, 120L, acks::last);
     assertEquals(1, store.batches.size(), "120 readings reached the size of 100 long before the 30 s age");
   }
@@ -119,7 +129,7 @@ class StoreWriterTest {
   void batchesCloseByAge() {
     start(1_000_000, Duration.ofMillis(50), 2_000_000);
     Acks acks = new Acks();
-    writer.submit(readings("d", 0, 3), 3, acks, context);
+    writer.submit("d", readings("d", 0, 3), 3, acks, context);
     Poll.untilEquals("ack", WAIT, 3L, acks::last);
     assertEquals(List.of(3), store.batches.stream().map(List::size).toList());
   }
@@ -128,8 +138,8 @@ class StoreWriterTest {
   void framesWithNoValidReadingAreAckedInTurn() {
     start(1000, Duration.ofMillis(10), 100_000);
     Acks acks = new Acks();
-    writer.submit(readings("d", 0, 5), 5, acks, context);
-    writer.submit(List.of(), 8, acks, context);
+    writer.submit("d", readings("d", 0, 5), 5, acks, context);
+    writer.submit("d", List.of(), 8, acks, context);
     Poll.untilEquals("ack", WAIT, 8L, acks::last);
     assertEquals(5, store.stored());
   }
@@ -139,7 +149,7 @@ class StoreWriterTest {
     start(1000, Duration.ofMillis(5), 100_000);
     store.failing.set(true);
     Acks acks = new Acks();
-    writer.submit(readings("d", 0, 10), 10, acks, context);
+    writer.submit("d", readings("d", 0, 10), 10, acks, context);
     Poll.until("two failed attempts", WAIT, () -> store.attempts.get() >= 2);
     assertEquals(List.of(), acks.values);
     assertNotNull(writer.failure());
@@ -156,8 +166,8 @@ class StoreWriterTest {
     start(1000, Duration.ofMillis(5), 100);
     store.failing.set(true);
     Acks acks = new Acks();
-    assertTrue(writer.submit(readings("d", 0, 60), 60, acks, context), "below capacity");
-    assertFalse(writer.submit(readings("d", 60, 60), 120, acks, context), "at capacity: pause");
+    assertTrue(writer.submit("d", readings("d", 0, 60), 60, acks, context), "below capacity");
+    assertFalse(writer.submit("d", readings("d", 60, 60), 120, acks, context), "at capacity: pause");
     AtomicBoolean resumed = new AtomicBoolean();
     writer.whenDrained(() -> resumed.set(true));
     assertFalse(resumed.get());
@@ -174,11 +184,54 @@ class StoreWriterTest {
     start(10, Duration.ofSeconds(30), 100_000);
     Acks acks = new Acks();
     for (int i = 0; i < 100; i++) {
-      writer.submit(readings("d", i * 3, 3), (i + 1) * 3L, acks, context);
+      writer.submit("d", readings("d", i * 3, 3), (i + 1) * 3L, acks, context);
     }
     assertTrue(writer.stop(Duration.ofSeconds(5)));
     writer = null;
     assertEquals(300, store.stored());
     Poll.untilEquals("final ack", WAIT, 300L, acks::last);
+  }
+
+  /** A device that sends little is not stuck behind the backlog of one that sends a lot. */
+  @Test
+  void whenTheStoreIsBehindEveryConnectionGetsItsTurn() {
+    store.writeMillis = 5;
+    start(1000, Duration.ZERO, 1_000_000);
+    Acks hog = new Acks();
+    for (int frame = 0; frame < 100; frame++) {
+      writer.submit("hog", readings("hog", frame * 100, 100), (frame + 1) * 100L, hog, context);
+    }
+    Acks small = new Acks();
+    writer.submit("small", readings("small", 0, 10), 10, small, context);
+    Poll.untilEquals("the small device's ack", WAIT, 10L, small::last);
+    assertTrue(hog.last() <= 3000, "acked within the first batches after it arrived, while the hog waited for most of its "
+        + "10,000: the hog had " + hog.last());
+    Poll.untilEquals("the hog's last ack", WAIT, 10_000L, hog::last);
+  }
+
+  /** Two lanes write at once on two threads; each device's readings stay in order in its own lane. */
+  @Test
+  void eachLaneWritesOnItsOwnThreadAndKeepsItsDevicesInOrder() {
+    store.lanes = 2;
+    store.writeMillis = 2;
+    start(100, Duration.ZERO, 1_000_000);
+    assertEquals(2, writer.lanes());
+    Acks a = new Acks();
+    Acks b = new Acks();
+    for (int frame = 0; frame < 50; frame++) {
+      writer.submit("a-1", readings("a-1", frame * 10, 10), (frame + 1) * 10L, a, context);
+      writer.submit("b-1", readings("b-1", frame * 10, 10), (frame + 1) * 10L, b, context);
+    }
+    Poll.untilEquals("a's ack", WAIT, 500L, a::last);
+    Poll.untilEquals("b's ack", WAIT, 500L, b::last);
+    assertEquals(2, store.writerThreads.stream().distinct().count(), "two writer threads: " + store.writerThreads);
+    for (String device : List.of("a-1", "b-1")) {
+      List<Long> stamps = store.batches.stream().flatMap(List::stream).filter(r -> r.device().equals(device)).map(Reading::ts).toList();
+      List<Long> sorted = new ArrayList<>(stamps);
+      Collections.sort(sorted);
+      assertEquals(sorted, stamps, device + "'s readings are written in the order they came");
+      assertTrue(store.batches.stream().noneMatch(batch -> batch.stream().map(Reading::device).distinct().count() > 1),
+          "a batch holds the devices of one lane only");
+    }
   }
 }

@@ -39,16 +39,20 @@ public final class InfluxReadingStore implements ReadingStore {
   private final String url;
   private final String database;
   private final Duration retention;
+  private final int writesInFlight;
   private volatile boolean databaseReady;
 
-  private InfluxReadingStore(InfluxDB influx, String url, String database, Duration retention) {
+  private InfluxReadingStore(InfluxDB influx, String url, String database, Duration retention, int writesInFlight) {
     this.influx = influx;
     this.url = url;
     this.database = database;
     this.retention = retention;
+    this.writesInFlight = writesInFlight;
   }
 
-  public static InfluxReadingStore connect(String url, String database, String user, String password, Duration retention) {
+  /** @param writesInFlight write requests at once: the write lanes, each with its own devices */
+  public static InfluxReadingStore connect(String url, String database, String user, String password, Duration retention,
+                                           int writesInFlight) {
     OkHttpClient.Builder http = new OkHttpClient.Builder()
         .connectTimeout(5, TimeUnit.SECONDS)
         .readTimeout(15, TimeUnit.SECONDS)
@@ -56,7 +60,7 @@ public final class InfluxReadingStore implements ReadingStore {
     InfluxDB influx = user == null || user.isEmpty()
         ? InfluxDBFactory.connect(url, http)
         : InfluxDBFactory.connect(url, user, password, http);
-    return new InfluxReadingStore(influx, url, database, retention);
+    return new InfluxReadingStore(influx, url, database, retention, writesInFlight);
   }
 
   private void ensureDatabase() throws StoreException {
@@ -76,6 +80,11 @@ public final class InfluxReadingStore implements ReadingStore {
     } catch (RuntimeException e) {
       throw new StoreException("InfluxDB at " + url + " cannot create database '" + database + "': " + message(e), e);
     }
+  }
+
+  @Override
+  public int writeLanes() {
+    return writesInFlight;
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -90,17 +91,31 @@ public final class SqliteReadingStore implements ReadingStore {
     this.deviceId = connection.prepareStatement(DEVICE_ID);
   }
 
-  /** Opens (creating when missing, migrating when older) the store in {@code dataDir}. */
+  /** Opens (creating when missing, migrating when older) the single-file store {@value #FILE_NAME} in {@code dataDir}. */
   public static SqliteReadingStore open(Path dataDir) throws StoreException {
-    Path file = dataDir.resolve(FILE_NAME);
+    return openFile(dataDir.resolve(FILE_NAME), false);
+  }
+
+  /**
+   * Opens (creating when missing, migrating when older) one readings file. With
+   * {@code checkpointsByCaller}, commits never run a WAL checkpoint themselves (SQLite's
+   * automatic one runs inside the commit that crosses 1,000 pages, and made the tail of ack
+   * latency): the caller runs {@link #checkpoint} from a thread of its own.
+   */
+  public static SqliteReadingStore openFile(Path file, boolean checkpointsByCaller) throws StoreException {
     try {
       // Owner-only, like the secret: SQLite gives its -wal and -shm files the database file's mode.
-      OwnerOnlyFiles.createDirectories(dataDir);
+      OwnerOnlyFiles.createDirectories(file.getParent());
       OwnerOnlyFiles.ensure(file);
-      OwnerOnlyFiles.restrict(file.resolveSibling(FILE_NAME + "-wal"));
-      OwnerOnlyFiles.restrict(file.resolveSibling(FILE_NAME + "-shm"));
+      OwnerOnlyFiles.restrict(file.resolveSibling(file.getFileName() + "-wal"));
+      OwnerOnlyFiles.restrict(file.resolveSibling(file.getFileName() + "-shm"));
       Connection write = connect(file);
       SchemaMigration.apply(write, SCHEMA_VERSION, DEVICES, READINGS);
+      if (checkpointsByCaller) {
+        try (Statement statement = write.createStatement()) {
+          statement.execute("PRAGMA wal_autocheckpoint = 0");
+        }
+      }
       return new SqliteReadingStore(file, write, connect(file));
     } catch (SQLException | java.io.IOException e) {
       throw new StoreException("cannot open SQLite store " + file + ": " + e.getMessage(), e);
@@ -113,6 +128,32 @@ public final class SqliteReadingStore implements ReadingStore {
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
     return DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+  }
+
+  /**
+   * Copies what the write-ahead log holds into the database file, as far as readers allow, without
+   * blocking the writer (a passive checkpoint); on the read connection, so never inside a commit.
+   */
+  public synchronized void checkpoint() throws StoreException {
+    try (Statement statement = readConnection.createStatement()) {
+      statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (SQLException e) {
+      throw new StoreException("SQLite checkpoint of " + file + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Every device with a row in the devices table, by name. */
+  public synchronized List<String> devices() throws StoreException {
+    try (Statement statement = readConnection.createStatement();
+         ResultSet rows = statement.executeQuery("SELECT name FROM devices ORDER BY id")) {
+      List<String> names = new ArrayList<>();
+      while (rows.next()) {
+        names.add(rows.getString(1));
+      }
+      return names;
+    } catch (SQLException e) {
+      throw new StoreException("SQLite query on " + file + " failed: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -32,7 +32,7 @@ class InfluxReadingStoreIT {
   @Test
   void writesUpsertsAndQueriesAgainstARealInfluxd() throws Exception {
     try (InfluxServer server = InfluxServer.start(dir);
-         InfluxReadingStore store = InfluxReadingStore.connect(server.url(), "t1", null, null, Duration.ofDays(30))) {
+         InfluxReadingStore store = InfluxReadingStore.connect(server.url(), "t1", null, null, Duration.ofDays(30), 1)) {
       long now = java.time.Instant.now().getEpochSecond();
       store.write(List.of(
           new Reading("a", now - 30, 3f, 30.3f, 1003.3f),

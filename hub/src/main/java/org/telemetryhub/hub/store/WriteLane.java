@@ -1,0 +1,215 @@
+package org.telemetryhub.hub.store;
+
+import io.vertx.core.Context;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.metrics.HubMetrics;
+import org.telemetryhub.hub.protocol.Reading;
+
+/**
+ * One write lane of the {@link StoreWriter}: a thread that takes the submissions of its devices,
+ * writes them in batches and acknowledges each batch on the connections' own contexts.
+ *
+ * <p>Fair when the store is behind: submissions wait per connection, and a batch takes one frame
+ * from each waiting connection in turn (the turn order carries over from batch to batch), so a
+ * device is never stuck behind the backlog of others; each one's ack latency is its own backlog
+ * over its share. A lane commits as soon as it is free unless told to wait for batches to fill.
+ */
+final class WriteLane {
+
+  record Submission(List<Reading> readings, long cumulativePackets, AckSink sink, Context context, long submittedNanos) {
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(WriteLane.class);
+  private static final long FIRST_RETRY_MILLIS = 100;
+  /** Retries back off to this: a store that recovers (space returns, InfluxDB restarts) takes writes within it. */
+  private static final long MAX_RETRY_MILLIS = 2_000;
+
+  private final ReadingStore store;
+  private final int batchSize;
+  private final long maxWaitNanos;
+  private final HubMetrics metrics;
+  private final IntConsumer stored;
+  private final Thread thread;
+  /** From event loops: bounded by the writer's capacity (backpressure), one frame over per connection. */
+  private final LinkedBlockingQueue<Submission> incoming = new LinkedBlockingQueue<>();
+  private volatile boolean finishing;
+  private volatile String failure;
+
+  // The lane thread's own: submissions waiting per connection, and whose turn it is.
+  private final Map<AckSink, ArrayDeque<Submission>> waiting = new HashMap<>();
+  private final ArrayDeque<AckSink> turns = new ArrayDeque<>();
+  private int waitingReadings;
+  private long waitingSinceNanos;
+
+  WriteLane(String name, ReadingStore store, int batchSize, Duration maxWait, HubMetrics metrics, IntConsumer stored) {
+    this.store = store;
+    this.batchSize = batchSize;
+    this.maxWaitNanos = maxWait.toNanos();
+    this.metrics = metrics;
+    this.stored = stored;
+    this.thread = new Thread(this::run, name);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  void submit(Submission submission) {
+    incoming.add(submission);
+  }
+
+  String failure() {
+    return failure;
+  }
+
+  /** Writes what is submitted, then stops. */
+  void finish() {
+    finishing = true;
+  }
+
+  /** Waits for the lane to stop; false (and the thread interrupted) when it did not within the time. */
+  boolean awaitStopped(long timeoutMillis) throws InterruptedException {
+    thread.join(timeoutMillis);
+    if (thread.isAlive()) {
+      thread.interrupt();
+      thread.join();
+      return false;
+    }
+    return true;
+  }
+
+  private void run() {
+    List<Submission> batch = new ArrayList<>();
+    try {
+      while (!finishing || !incoming.isEmpty() || !turns.isEmpty()) {
+        if (turns.isEmpty()) {
+          Submission first = incoming.poll(100, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            continue;
+          }
+          enqueue(first);
+        }
+        takeIncoming();
+        awaitFullerBatch();
+        fillBatch(batch);
+        writeWithRetry(batch);
+        acknowledge(batch);
+        batch.clear();
+      }
+    } catch (InterruptedException e) {
+      LOG.warn("{} interrupted with readings not stored; their devices will resend them", thread.getName());
+    }
+  }
+
+  private void takeIncoming() {
+    Submission next;
+    while ((next = incoming.poll()) != null) {
+      enqueue(next);
+    }
+  }
+
+  private void enqueue(Submission submission) {
+    if (turns.isEmpty()) {
+      waitingSinceNanos = submission.submittedNanos();
+    }
+    ArrayDeque<Submission> ofSink = waiting.get(submission.sink());
+    if (ofSink == null) {
+      ofSink = new ArrayDeque<>();
+      waiting.put(submission.sink(), ofSink);
+      turns.addLast(submission.sink());
+    }
+    ofSink.addLast(submission);
+    waitingReadings += submission.readings().size();
+  }
+
+  /** With a maximum wait: until a batch's worth waits or the oldest has waited that long. */
+  private void awaitFullerBatch() throws InterruptedException {
+    while (maxWaitNanos > 0 && waitingReadings < batchSize && !finishing) {
+      long wait = waitingSinceNanos + maxWaitNanos - System.nanoTime();
+      if (wait <= 0) {
+        return;
+      }
+      Submission next = incoming.poll(wait, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return;
+      }
+      enqueue(next);
+    }
+  }
+
+  /** Takes one frame from each waiting connection in turn until the batch is full or nothing waits. */
+  private void fillBatch(List<Submission> batch) {
+    int readings = 0;
+    while (readings < batchSize && !turns.isEmpty()) {
+      AckSink sink = turns.pollFirst();
+      ArrayDeque<Submission> ofSink = waiting.get(sink);
+      Submission submission = ofSink.pollFirst();
+      batch.add(submission);
+      readings += submission.readings().size();
+      if (ofSink.isEmpty()) {
+        waiting.remove(sink);
+      } else {
+        turns.addLast(sink);
+      }
+    }
+    waitingReadings -= readings;
+    waitingSinceNanos = System.nanoTime();
+  }
+
+  private void writeWithRetry(List<Submission> batch) throws InterruptedException {
+    List<Reading> readings = StoreWriter.readingsOf(batch);
+    if (readings.isEmpty()) {
+      return;
+    }
+    long retryMillis = FIRST_RETRY_MILLIS;
+    while (true) {
+      long start = System.nanoTime();
+      try {
+        store.write(readings);
+        metrics.storeBatch(readings.size(), System.nanoTime() - start);
+        if (failure != null) {
+          LOG.info("store {} takes writes again", store.describe());
+          failure = null;
+        }
+        return;
+      } catch (StoreException e) {
+        if (failure == null) {
+          LOG.error("store {} failed to write {} readings, retrying with backoff: {}",
+              store.describe(), readings.size(), e.getMessage());
+        }
+        failure = e.getMessage();
+        metrics.storeFailure();
+        Thread.sleep(retryMillis);
+        retryMillis = Math.min(retryMillis * 2, MAX_RETRY_MILLIS);
+      }
+    }
+  }
+
+  private void acknowledge(List<Submission> batch) {
+    long now = System.nanoTime();
+    int count = 0;
+    // One ack per connection per batch: the last submission of each sink covers its earlier ones.
+    Map<AckSink, Submission> latest = new LinkedHashMap<>();
+    for (Submission submission : batch) {
+      count += submission.readings().size();
+      metrics.ackLatency(now - submission.submittedNanos());
+      latest.put(submission.sink(), submission);
+    }
+    metrics.readingsStored(count);
+    stored.accept(count);
+    for (Submission submission : latest.values()) {
+      submission.context().runOnContext(ignored -> submission.sink().acked(submission.cumulativePackets()));
+    }
+  }
+}

@@ -33,6 +33,8 @@ public final class Fleet {
   private SubscriberLoad subscriberLoad;
   private final long startNanos = System.nanoTime();
   private long progressTimer = -1;
+  private long spreadTimer = -1;
+  private ThroughputSpread spread;
   private Duration generating;
 
   private Fleet(FleetSettings settings, Vertx vertx, PrintStream progress) {
@@ -84,9 +86,13 @@ public final class Fleet {
       context.runOnContext(ignored -> device.start(delay, phase));
     }
     fleet.chaos.start(settings);
+    fleet.spread = new ThroughputSpread(settings.devices);
+    long measureFromNanos = System.nanoTime() + settings.measureAfter.toNanos();
+    fleet.spreadTimer = vertx.setPeriodic(ThroughputSpread.WINDOW_MILLIS, id -> fleet.spread.window(fleet.devices,
+        SimDevice::ackedTotal, System.nanoTime() - ThroughputSpread.WINDOW_MILLIS * 1_000_000 >= measureFromNanos));
     if (progress != null) {
       fleet.progressTimer = vertx.setPeriodic(settings.progressEvery.toMillis(),
-          id -> progress.println(fleet.stats.progressLine(settings.devices) + fleet.fanOut()));
+          id -> progress.println(fleet.stats.progressLine(settings.devices) + fleet.spread.progress() + fleet.fanOut()));
     }
     return fleet;
   }
@@ -120,6 +126,7 @@ public final class Fleet {
   public Future<JsonObject> finish() {
     generating = Duration.ofNanos(System.nanoTime() - startNanos);
     chaos.stop();
+    vertx.cancelTimer(spreadTimer); // the drain's windows would measure the tail, not the hub's fairness
     devices.forEach(device -> device.context().runOnContext(ignored -> device.stopGenerating()));
     Promise<Void> drained = Promise.promise();
     long deadline = System.nanoTime() + settings.drain.toNanos();
@@ -134,7 +141,7 @@ public final class Fleet {
       if (progress != null) {
         progress.println(stats.progressLine(settings.devices) + fanOut());
       }
-      JsonObject summary = stats.summary(settings.devices, generating);
+      JsonObject summary = stats.summary(settings.devices, generating).put("throughputSpread", spread.summary());
       if (subscriberLoad != null) {
         summary.put("subscribers", subscriberLoad.connected())
             .put("subscriberMessages", subscriberLoad.received())

@@ -31,6 +31,8 @@ final class SimDevice {
   private static final long LOAD_START_AGE_SECONDS = Duration.ofDays(20).toSeconds();
 
   private final String id;
+  /** Readings of this device acked so far: written on its context, read by the fleet's spread timer. */
+  private volatile long ackedTotal;
   private final Context context;
   private final FleetSettings settings;
   private final FleetStats stats;
@@ -165,6 +167,7 @@ final class SimDevice {
     long now = System.nanoTime();
     int removed = outbox.ack(ackedCount, sentNanos -> stats.ackLatency(sentNanos, now));
     stats.acked.add(removed);
+    ackedTotal += removed;
     if (settings.load) {
       flush();
     }
@@ -270,5 +273,9 @@ final class SimDevice {
       }
     });
     return closed.future();
+  }
+
+  long ackedTotal() {
+    return ackedTotal;
   }
 }

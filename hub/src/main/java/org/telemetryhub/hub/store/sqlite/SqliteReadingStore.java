@@ -1,5 +1,6 @@
 package org.telemetryhub.hub.store.sqlite;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,6 +37,8 @@ public final class SqliteReadingStore implements ReadingStore {
   static final int SCHEMA_VERSION = 2;
   private static final int BUSY_TIMEOUT_MILLIS = 10_000;
   private static final int DELETE_CHUNK = 10_000;
+  /** The write-ahead log's size past which {@link #checkpoint} resets it. */
+  static final long MAX_WAL_BYTES = 64L * 1024 * 1024;
 
   private static final String DEVICES = """
       CREATE TABLE IF NOT EXISTS devices (
@@ -137,9 +140,19 @@ public final class SqliteReadingStore implements ReadingStore {
   public synchronized void checkpoint() throws StoreException {
     try (Statement statement = readConnection.createStatement()) {
       statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
-    } catch (SQLException e) {
+      // Under steady writes the log never empties, so SQLite never starts it over: past a bound,
+      // a truncating checkpoint waits for the writer's current commit and resets it (a short pause
+      // of this shard's writes, instead of a log that grows until the disk is full).
+      if (Files.size(walFile()) > MAX_WAL_BYTES) {
+        statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      }
+    } catch (SQLException | java.io.IOException e) {
       throw new StoreException("SQLite checkpoint of " + file + " failed: " + e.getMessage(), e);
     }
+  }
+
+  private Path walFile() {
+    return file.resolveSibling(file.getFileName() + "-wal");
   }
 
   /** Every device with a row in the devices table, by name. */

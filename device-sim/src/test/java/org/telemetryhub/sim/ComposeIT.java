@@ -53,7 +53,7 @@ class ComposeIT {
   @Test
   void itsServicesRunNativelyAndReadingsReachInfluxDb() throws Exception {
     JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(COMPOSE_FILE.toFile()).get("services");
-    String database = services.get("influxdb").get("environment").get("INFLUXDB_DB").asText();
+    String database = services.get("hub").get("environment").get("HUB_INFLUX_DATABASE").asText();
     Path data = Files.createDirectories(dir.resolve("hub-data")); // the hub-data volume, shared as in the file
 
     try (InfluxServer influx = InfluxServer.start(dir.resolve("influx"))) {

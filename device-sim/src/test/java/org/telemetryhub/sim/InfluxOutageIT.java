@@ -40,7 +40,7 @@ class InfluxOutageIT {
   @Test
   void anOutagePausesIngestAndLosesNothing() throws Exception {
     try (InfluxServer influx = InfluxServer.start(dir.resolve("influx"));
-         TestHub hub = TestHub.start(dir.resolve("hub"), "--store=influx", "--influx-url=" + influx.url(),
+         TestHub hub = TestHub.start(dir.resolve("hub"), "--store=influx", "--influx-url=" + influx.url(), "--node-name=outage-node",
              "--influx-database=fleet", "--store-queue-capacity=" + QUEUE_CAPACITY, "--batch-size=500",
              "--influx-metrics-step=1s")) {
       FleetSettings settings = new FleetSettings();
@@ -81,6 +81,8 @@ class InfluxOutageIT {
             "every generated reading is in InfluxDB, once");
         Poll.until("the hub's own metrics pushed to InfluxDB", Duration.ofSeconds(10), () -> !client.query(
             new Query("SHOW MEASUREMENTS WITH MEASUREMENT = \"hub_readings_stored\"", "fleet")).toString().contains("series=null"));
+        assertTrue(client.query(new Query("SHOW TAG VALUES FROM hub_readings_stored WITH KEY = \"node\"", "fleet")).toString()
+            .contains("outage-node"), "the pushed meters carry the hub's node name, so that several hubs stay apart");
       }
     }
   }

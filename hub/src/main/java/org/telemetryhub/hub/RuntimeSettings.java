@@ -50,9 +50,10 @@ public final class RuntimeSettings {
   }
 
   static StoreBackend.Choice storeChoice(HubSettings settings) {
-    return new StoreBackend.Choice(settings.influxStore(), settings.dataDir(), settings.storeShards(), settings.influxUrl(),
-        settings.influxDatabase(), settings.influxUser(), settings.influxPassword(), settings.influxWritesInFlight(),
-        Duration.ofDays(settings.retentionDays()), settings.influxMetricsStep());
+    return new StoreBackend.Choice(settings.influxStore(), settings.dataDir(), settings.storeShards(),
+        new StoreBackend.Influx(settings.influxUrl(), settings.influxDatabase(), settings.influxRetentionPolicy(),
+            settings.influxUser(), settings.influxPassword(), settings.influxWritesInFlight(), settings.influxMetricsStep()),
+        Duration.ofDays(settings.retentionDays()), settings.nodeName());
   }
 
   static List<AlertRule> alertRules(HubSettings settings) {

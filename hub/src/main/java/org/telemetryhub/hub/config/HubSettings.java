@@ -126,9 +126,15 @@ public final class HubSettings {
   String influxUrl;
 
   @Option(names = "--influx-database", defaultValue = "telemetry",
-      description = "With --store influx: the database (created when missing, with a retention policy of --retention-days). "
-          + "Default: ${DEFAULT-VALUE}.")
+      description = "With --store influx: the database; used as it is when it exists, created when missing (if the user "
+          + "may). Default: ${DEFAULT-VALUE}.")
   String influxDatabase;
+
+  @Option(names = "--influx-retention-policy", defaultValue = "telemetry_hub",
+      description = "With --store influx: the retention policy readings, events and meters are written to. Created "
+          + "(lasting --retention-days) when missing and allowed; the database's default only when the hub created the "
+          + "database itself. Default: ${DEFAULT-VALUE}.")
+  String influxRetentionPolicy;
 
   @Option(names = "--influx-user", description = "With --store influx: user name, if InfluxDB requires one.")
   String influxUser;
@@ -311,6 +317,7 @@ public final class HubSettings {
   /** --store-shards, with 0 resolved to the number of cores. */
   public int storeShards() { return storeShards > 0 ? storeShards : Runtime.getRuntime().availableProcessors(); }
   public int influxWritesInFlight() { return influxWritesInFlight; }
+  public String influxRetentionPolicy() { return influxRetentionPolicy; }
   public String influxUrl() { return influxUrl; }
   public String influxDatabase() { return influxDatabase; }
   public String influxUser() { return influxUser; }
@@ -401,6 +408,9 @@ public final class HubSettings {
     requirePositive(problems, "silent-after", silentAfter);
     if (storeShards < 0 || storeShards > 64) {
       problems.add("store-shards must be between 0 (one per core) and 64, not " + storeShards);
+    }
+    if (influxRetentionPolicy == null || !influxRetentionPolicy.matches("[A-Za-z0-9_.-]{1,64}")) {
+      problems.add("influx-retention-policy takes 1 to 64 letters, digits, '_', '.' or '-', not '" + influxRetentionPolicy + "'");
     }
     if (influxWritesInFlight < 1 || influxWritesInFlight > 64) {
       problems.add("influx-writes-in-flight must be between 1 and 64, not " + influxWritesInFlight);

@@ -6,13 +6,18 @@ import io.micrometer.influx.InfluxConfig;
 import io.micrometer.influx.InfluxMeterRegistry;
 import java.time.Duration;
 
-/** The hub's own meters, pushed to InfluxDB every step beside the Prometheus endpoint. */
+/**
+ * The hub's own meters, pushed to InfluxDB every step beside the Prometheus endpoint, each tagged
+ * with the hub's node name so that several hubs writing one database stay apart. The database is
+ * the store's (which creates it where allowed); the registry never tries to create it.
+ */
 public final class InfluxMetricsPush {
 
   private InfluxMetricsPush() {
   }
 
-  public static InfluxMeterRegistry registry(String url, String database, String user, String password, Duration step) {
+  public static InfluxMeterRegistry registry(String url, String database, String retentionPolicy, String user, String password,
+                                             Duration step, String node) {
     InfluxConfig config = new InfluxConfig() {
       @Override
       public String get(String key) {
@@ -45,8 +50,13 @@ public final class InfluxMetricsPush {
       }
 
       @Override
+      public String retentionPolicy() {
+        return retentionPolicy;
+      }
+
+      @Override
       public boolean autoCreateDb() {
-        return true;
+        return false;
       }
 
       @Override
@@ -54,6 +64,8 @@ public final class InfluxMetricsPush {
         return InfluxApiVersion.V1;
       }
     };
-    return new InfluxMeterRegistry(config, Clock.SYSTEM);
+    InfluxMeterRegistry registry = new InfluxMeterRegistry(config, Clock.SYSTEM);
+    registry.config().commonTags("node", node);
+    return registry;
   }
 }

@@ -16,9 +16,13 @@ import org.telemetryhub.hub.store.sqlite.ShardedSqliteStore;
  */
 public record StoreBackend(ReadingStore store, EventSink events, MeterRegistry pushedMeters) {
 
-  /** Which backend, with what it needs. */
-  public record Choice(boolean influx, Path dataDir, int shards, String influxUrl, String influxDatabase, String influxUser,
-                       String influxPassword, int influxWritesInFlight, Duration retention, Duration influxMetricsStep) {
+  /** Which backend, with what it needs; {@code node} tags the pushed meters. */
+  public record Choice(boolean influx, Path dataDir, int shards, Influx influxSettings, Duration retention, String node) {
+  }
+
+  /** Where and how the InfluxDB backend writes. */
+  public record Influx(String url, String database, String retentionPolicy, String user, String password, int writesInFlight,
+                       Duration metricsStep) {
   }
 
   /** Opens the chosen backend. Blocks (it may open files); call it off the event loops. */
@@ -26,9 +30,10 @@ public record StoreBackend(ReadingStore store, EventSink events, MeterRegistry p
     if (!choice.influx()) {
       return new StoreBackend(ShardedSqliteStore.open(choice.dataDir(), choice.shards()), EventSink.NONE, null);
     }
-    InfluxReadingStore influx = InfluxReadingStore.connect(choice.influxUrl(), choice.influxDatabase(), choice.influxUser(),
-        choice.influxPassword(), choice.retention(), choice.influxWritesInFlight());
-    return new StoreBackend(influx, new InfluxEvents(vertx, influx), InfluxMetricsPush.registry(choice.influxUrl(),
-        choice.influxDatabase(), choice.influxUser(), choice.influxPassword(), choice.influxMetricsStep()));
+    Influx settings = choice.influxSettings();
+    InfluxReadingStore influx = InfluxReadingStore.connect(settings, choice.retention());
+    return new StoreBackend(influx, new InfluxEvents(vertx, influx), InfluxMetricsPush.registry(settings.url(),
+        settings.database(), settings.retentionPolicy(), settings.user(), settings.password(), settings.metricsStep(),
+        choice.node()));
   }
 }

@@ -18,19 +18,46 @@ public final class InfluxServer implements AutoCloseable {
   private final Path dir;
   private final int httpPort;
   private final int rpcPort;
+  private final boolean authEnabled;
   private Process process;
 
-  private InfluxServer(Path dir, int httpPort, int rpcPort) {
+  private InfluxServer(Path dir, int httpPort, int rpcPort, boolean authEnabled) {
     this.dir = dir;
     this.httpPort = httpPort;
     this.rpcPort = rpcPort;
+    this.authEnabled = authEnabled;
   }
 
   public static InfluxServer start(Path dir) throws IOException {
-    InfluxServer server = new InfluxServer(dir, freePort(), freePort());
+    InfluxServer server = new InfluxServer(dir, freePort(), freePort(), false);
     server.writeConfig();
     server.startProcess();
     return server;
+  }
+
+  /** User and password of the admin a server started by {@link #startWithAuth} has. */
+  public static final String ADMIN = "admin";
+  public static final String ADMIN_PASSWORD = "admin-secret";
+
+  /**
+   * A server that requires authentication, as a production one does, with one admin user
+   * ({@link #ADMIN}); an admin client makes databases, policies and other users.
+   */
+  public static InfluxServer startWithAuth(Path dir) throws IOException {
+    InfluxServer server = new InfluxServer(dir, freePort(), freePort(), true);
+    server.writeConfig();
+    server.startProcess();
+    // InfluxDB lets anyone create the first user, and it must be an admin.
+    try (org.influxdb.InfluxDB anonymous = org.influxdb.InfluxDBFactory.connect(server.url())) {
+      anonymous.query(new org.influxdb.dto.Query("CREATE USER " + ADMIN + " WITH PASSWORD '" + ADMIN_PASSWORD
+          + "' WITH ALL PRIVILEGES"));
+    }
+    return server;
+  }
+
+  /** A client logged in as the admin of a server started by {@link #startWithAuth}. */
+  public org.influxdb.InfluxDB admin() {
+    return org.influxdb.InfluxDBFactory.connect(url(), ADMIN, ADMIN_PASSWORD);
   }
 
   private static String influxd() {
@@ -64,6 +91,7 @@ public final class InfluxServer implements AutoCloseable {
         "[http]",
         "  bind-address = \"127.0.0.1:" + httpPort + "\"",
         "  log-enabled = false",
+        "  auth-enabled = " + authEnabled,
         "[monitor]",
         "  store-enabled = false",
         ""));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBException;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.BatchPoints;
 import org.influxdb.dto.BoundParameterQuery;
@@ -13,10 +14,13 @@ import org.influxdb.dto.Point;
 import org.influxdb.dto.Pong;
 import org.influxdb.dto.Query;
 import org.influxdb.dto.QueryResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.alerts.AlertEvent;
 import org.telemetryhub.hub.liveness.DeviceStatus;
 import org.telemetryhub.hub.protocol.Reading;
 import org.telemetryhub.hub.store.ReadingStore;
+import org.telemetryhub.hub.store.StoreBackend;
 import org.telemetryhub.hub.store.StoreException;
 
 /**
@@ -25,61 +29,120 @@ import org.telemetryhub.hub.store.StoreException;
  * and time replaces the earlier one, which is the upsert the contract asks for. Device state
  * transitions and alert events go to their own measurements for Grafana to chart and annotate.
  *
- * <p>The database and its retention policy (the retention period) are created when missing, on
- * the first write or query that finds InfluxDB reachable, so the hub may start before InfluxDB.
+ * <p>Works with the rights it has: an existing database is used as it is, and created only when
+ * missing (which needs an admin user). Everything goes to one named retention policy, created
+ * (lasting the retention period) when missing and allowed; it becomes the database's default only
+ * when the hub created the database itself, so other writers of a shared database keep theirs.
+ * This is checked on the first write or query that finds InfluxDB reachable, so the hub may start
+ * before InfluxDB. What was found and done is logged once.
  */
 public final class InfluxReadingStore implements ReadingStore {
 
   public static final String READINGS = "readings";
   public static final String DEVICE_STATUS = "device_status";
   public static final String ALERTS = "alerts";
-  public static final String RETENTION_POLICY = "telemetry_hub";
+  private static final Logger LOG = LoggerFactory.getLogger(InfluxReadingStore.class);
 
   private final InfluxDB influx;
   private final String url;
   private final String database;
+  private final String retentionPolicy;
   private final Duration retention;
   private final int writesInFlight;
   private volatile boolean databaseReady;
 
-  private InfluxReadingStore(InfluxDB influx, String url, String database, Duration retention, int writesInFlight) {
+  private InfluxReadingStore(InfluxDB influx, StoreBackend.Influx settings, Duration retention) {
     this.influx = influx;
-    this.url = url;
-    this.database = database;
+    this.url = settings.url();
+    this.database = settings.database();
+    this.retentionPolicy = settings.retentionPolicy();
     this.retention = retention;
-    this.writesInFlight = writesInFlight;
+    this.writesInFlight = settings.writesInFlight();
   }
 
-  /** @param writesInFlight write requests at once: the write lanes, each with its own devices */
-  public static InfluxReadingStore connect(String url, String database, String user, String password, Duration retention,
-                                           int writesInFlight) {
+  /** Connects (lazily: nothing is sent yet); {@code writesInFlight} of the settings are the write lanes. */
+  public static InfluxReadingStore connect(StoreBackend.Influx settings, Duration retention) {
     OkHttpClient.Builder http = new OkHttpClient.Builder()
         .connectTimeout(5, TimeUnit.SECONDS)
         .readTimeout(15, TimeUnit.SECONDS)
         .writeTimeout(15, TimeUnit.SECONDS);
-    InfluxDB influx = user == null || user.isEmpty()
-        ? InfluxDBFactory.connect(url, http)
-        : InfluxDBFactory.connect(url, user, password, http);
-    return new InfluxReadingStore(influx, url, database, retention, writesInFlight);
+    InfluxDB influx = settings.user() == null || settings.user().isEmpty()
+        ? InfluxDBFactory.connect(settings.url(), http)
+        : InfluxDBFactory.connect(settings.url(), settings.user(), settings.password(), http);
+    influx.enableGzip();
+    return new InfluxReadingStore(influx, settings, retention);
   }
 
-  private void ensureDatabase() throws StoreException {
+  private synchronized void ensureDatabase() throws StoreException {
     if (databaseReady) {
       return;
     }
     try {
-      influx.query(new Query("CREATE DATABASE \"" + database + "\""));
-      String duration = Math.max(1, retention.toHours()) + "h";
-      String policy = "RETENTION POLICY \"" + RETENTION_POLICY + "\" ON \"" + database + "\" DURATION " + duration
-          + " REPLICATION 1 DEFAULT";
-      QueryResult created = influx.query(new Query("CREATE " + policy));
-      if (created.hasError()) {
-        influx.query(new Query("ALTER " + policy));
+      boolean created = false;
+      if (!names("SHOW DATABASES", null).contains(database)) {
+        String refusal = run("CREATE DATABASE " + quoted(database), null);
+        if (refusal != null) {
+          throw new StoreException("InfluxDB at " + url + " has no database '" + database + "' and this user may not create "
+              + "it (" + refusal + "): create it as an admin and grant this user WRITE and READ on it", null);
+        }
+        created = true;
+      }
+      String policy = "RETENTION POLICY " + quoted(retentionPolicy) + " ON " + quoted(database) + " DURATION "
+          + Math.max(1, retention.toHours()) + "h REPLICATION 1" + (created ? " DEFAULT" : "");
+      if (!names("SHOW RETENTION POLICIES ON " + quoted(database), database).contains(retentionPolicy)) {
+        String refusal = run("CREATE " + policy, database);
+        if (refusal != null) {
+          throw new StoreException("InfluxDB database '" + database + "' has no retention policy '" + retentionPolicy
+              + "' and this user may not create it (" + refusal + "): have an admin run CREATE " + policy
+              + ", or name an existing one with --influx-retention-policy", null);
+        }
+        LOG.info("InfluxDB at {}: {} database '{}', created retention policy '{}' ({}){}", url, created ? "created" : "using",
+            database, retentionPolicy, Math.max(1, retention.toHours()) + "h", created
+                ? ", the database's default" : "; the database's default policy is left as it is");
+      } else {
+        LOG.info("InfluxDB at {}: using database '{}' and its retention policy '{}' as they are", url, database,
+            retentionPolicy);
       }
       databaseReady = true;
     } catch (RuntimeException e) {
-      throw new StoreException("InfluxDB at " + url + " cannot create database '" + database + "': " + message(e), e);
+      throw new StoreException("InfluxDB at " + url + " cannot be set up: " + message(e), e);
     }
+  }
+
+  /** The first column of every row a SHOW statement answers. */
+  private List<String> names(String show, String db) throws StoreException {
+    List<String> names = new ArrayList<>();
+    for (List<Object> row : rows(db == null ? new Query(show) : new Query(show, db))) {
+      names.add(String.valueOf(row.get(0)));
+    }
+    return names;
+  }
+
+  /** Runs a statement; null when it succeeded, else InfluxDB's error. */
+  private String run(String statement, String db) {
+    try {
+      QueryResult result = influx.query(db == null ? new Query(statement) : new Query(statement, db));
+      if (result.hasError()) {
+        return result.getError();
+      }
+      for (QueryResult.Result part : result.getResults()) {
+        if (part.hasError()) {
+          return part.getError();
+        }
+      }
+      return null;
+    } catch (InfluxDBException e) {
+      return message(e);
+    }
+  }
+
+  private static String quoted(String name) {
+    return "\"" + name.replace("\"", "\\\"") + "\"";
+  }
+
+  /** The measurement as queries name it: in the hub's retention policy, which need not be the default. */
+  private String from(String measurement) {
+    return quoted(retentionPolicy) + "." + measurement;
   }
 
   @Override
@@ -90,7 +153,7 @@ public final class InfluxReadingStore implements ReadingStore {
   @Override
   public void write(List<Reading> batch) throws StoreException {
     ensureDatabase();
-    BatchPoints.Builder points = BatchPoints.database(database).retentionPolicy(RETENTION_POLICY)
+    BatchPoints.Builder points = BatchPoints.database(database).retentionPolicy(retentionPolicy)
         .consistency(InfluxDB.ConsistencyLevel.ALL).precision(TimeUnit.SECONDS);
     for (Reading reading : batch) {
       points.point(Point.measurement(READINGS)
@@ -134,7 +197,7 @@ public final class InfluxReadingStore implements ReadingStore {
   private void writeEvent(Point point) throws StoreException {
     ensureDatabase();
     try {
-      influx.write(database, RETENTION_POLICY, point);
+      influx.write(database, retentionPolicy, point);
     } catch (RuntimeException e) {
       throw new StoreException("InfluxDB at " + url + " did not accept an event: " + message(e), e);
     }
@@ -144,7 +207,7 @@ public final class InfluxReadingStore implements ReadingStore {
   public List<Reading> query(String device, long from, long to, int limit) throws StoreException {
     ensureDatabase();
     // Times and the limit are numbers we made; only the device id is bound as a parameter.
-    Query query = BoundParameterQuery.QueryBuilder.newQuery("SELECT temperature, humidity, pressure FROM " + READINGS
+    Query query = BoundParameterQuery.QueryBuilder.newQuery("SELECT temperature, humidity, pressure FROM " + from(READINGS)
             + " WHERE device = $device AND time >= " + from + "s AND time <= " + to + "s ORDER BY time ASC LIMIT " + limit)
         .forDatabase(database).bind("device", device).create();
     List<Reading> readings = new ArrayList<>();
@@ -158,7 +221,7 @@ public final class InfluxReadingStore implements ReadingStore {
   @Override
   public long latestTimestamp(String device) throws StoreException {
     ensureDatabase();
-    Query query = BoundParameterQuery.QueryBuilder.newQuery("SELECT last(temperature) FROM " + READINGS
+    Query query = BoundParameterQuery.QueryBuilder.newQuery("SELECT last(temperature) FROM " + from(READINGS)
         + " WHERE device = $device").forDatabase(database).bind("device", device).create();
     List<List<Object>> rows = rows(query);
     return rows.isEmpty() ? -1 : ((Number) rows.get(0).get(0)).longValue();
@@ -167,7 +230,7 @@ public final class InfluxReadingStore implements ReadingStore {
   @Override
   public boolean hasReadings(String device) throws StoreException {
     ensureDatabase();
-    Query query = BoundParameterQuery.QueryBuilder.newQuery("SELECT temperature FROM " + READINGS
+    Query query = BoundParameterQuery.QueryBuilder.newQuery("SELECT temperature FROM " + from(READINGS)
         + " WHERE device = $device LIMIT 1").forDatabase(database).bind("device", device).create();
     return !rows(query).isEmpty();
   }
@@ -188,7 +251,7 @@ public final class InfluxReadingStore implements ReadingStore {
         throw new StoreException("InfluxDB query failed: " + part.getError(), null);
       }
       if (part.getSeries() != null) {
-        part.getSeries().forEach(series -> rows.addAll(series.getValues()));
+        part.getSeries().stream().filter(series -> series.getValues() != null).forEach(series -> rows.addAll(series.getValues()));
       }
     }
     return rows;
@@ -212,7 +275,7 @@ public final class InfluxReadingStore implements ReadingStore {
 
   @Override
   public String describe() {
-    return "influxdb " + url + " database " + database;
+    return "influxdb " + url + " database " + database + " retention policy " + retentionPolicy;
   }
 
   @Override

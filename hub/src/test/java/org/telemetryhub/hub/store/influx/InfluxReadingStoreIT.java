@@ -19,6 +19,7 @@ import org.telemetryhub.hub.alerts.AlertEvent;
 import org.telemetryhub.hub.liveness.DeviceState;
 import org.telemetryhub.hub.liveness.DeviceStatus;
 import org.telemetryhub.hub.protocol.Reading;
+import org.telemetryhub.hub.store.StoreBackend;
 import org.telemetryhub.hub.store.StoreException;
 import org.telemetryhub.hub.testing.InfluxServer;
 
@@ -32,7 +33,8 @@ class InfluxReadingStoreIT {
   @Test
   void writesUpsertsAndQueriesAgainstARealInfluxd() throws Exception {
     try (InfluxServer server = InfluxServer.start(dir);
-         InfluxReadingStore store = InfluxReadingStore.connect(server.url(), "t1", null, null, Duration.ofDays(30), 1)) {
+         InfluxReadingStore store = InfluxReadingStore.connect(
+             new StoreBackend.Influx(server.url(), "t1", "telemetry_hub", null, null, 1, Duration.ofSeconds(10)), Duration.ofDays(30))) {
       long now = java.time.Instant.now().getEpochSecond();
       store.write(List.of(
           new Reading("a", now - 30, 3f, 30.3f, 1003.3f),

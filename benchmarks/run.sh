@@ -64,7 +64,9 @@ for batch in 1 16; do
   start_reference; load "ws://127.0.0.1:$REF_PORT" "$batch" "$WORK/ref-$batch.json" --no-auth; stop "$REF_PID"
   start_hub; load "ws://127.0.0.1:$HUB_PORT" "$batch" "$WORK/hub-$batch.json" --token-secret-file "$WORK/hub-data/token-secret" --subscribers 1; stop "$HUB_PID"
   REF=$(acked_per_second "$WORK/ref-$batch.json"); HUBR=$(acked_per_second "$WORK/hub-$batch.json"); [ "$batch" = 1 ] && HUB1=$HUBR
-  echo "== $batch packet(s) per frame, 100 devices: reference $REF/s, hub $HUBR/s (ack p99 $(json_field "$WORK/hub-$batch.json" p99) ms, subscriber got $(json_field "$WORK/hub-$batch.json" subscriberMessagesPerSecond)/s), hub/reference $(awk "BEGIN {printf \"%.2f\", $HUBR / $REF}")"
+  echo "== $batch packet(s) per frame, 100 devices: reference $REF/s, hub $HUBR/s (ack p50 $(json_field "$WORK/hub-$batch.json" p50) ms," \
+    "p99 $(json_field "$WORK/hub-$batch.json" p99) ms, worst 5 s spread $(json_field "$WORK/hub-$batch.json" worstDeviationPercent) %," \
+    "subscriber got $(json_field "$WORK/hub-$batch.json" subscriberMessagesPerSecond)/s), hub/reference $(awk "BEGIN {printf \"%.2f\", $HUBR / $REF}")"
 done
 RAW=$(java -cp "$BENCH" org.telemetryhub.bench.RawStoreBenchmark "$SECONDS_PER_RUN" 2000 100 | grep -o '= [0-9]*' | tr -dc '0-9')
 echo "== raw store (batch 2000): $RAW/s; hub at 16 per frame / min(reference, raw store): $(awk "BEGIN {m = $REF < $RAW ? $REF : $RAW; printf \"%.2f\", $HUBR / m}"); hub at 1 per frame / raw store: $(awk "BEGIN {printf \"%.2f\", $HUB1 / $RAW}")"

@@ -52,7 +52,8 @@ public final class RuntimeSettings {
   static StoreBackend.Choice storeChoice(HubSettings settings) {
     return new StoreBackend.Choice(settings.influxStore(), settings.dataDir(), settings.storeShards(),
         new StoreBackend.Influx(settings.influxUrl(), settings.influxDatabase(), settings.influxRetentionPolicy(),
-            settings.influxUser(), settings.influxPassword(), settings.influxWritesInFlight(), settings.influxMetricsStep()),
+            settings.influxUser(), settings.influxPassword(), settings.influxWritesInFlight(), settings.influxGzip(),
+            settings.influxMetricsStep()),
         Duration.ofDays(settings.retentionDays()), settings.nodeName());
   }
 

@@ -121,6 +121,11 @@ public final class HubSettings {
           + "Default: ${DEFAULT-VALUE}.")
   int influxWritesInFlight;
 
+  @Option(names = "--influx-gzip", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "With --store influx: compress write requests. Pays when InfluxDB is across a slow link; on a fast one "
+          + "(loopback, a LAN) it cost a third of the throughput. Default: off.")
+  boolean influxGzip;
+
   @Option(names = "--influx-url", defaultValue = "http://127.0.0.1:8086",
       description = "With --store influx: InfluxDB's HTTP API. Default: ${DEFAULT-VALUE}.")
   String influxUrl;
@@ -318,6 +323,7 @@ public final class HubSettings {
   public int storeShards() { return storeShards > 0 ? storeShards : Runtime.getRuntime().availableProcessors(); }
   public int influxWritesInFlight() { return influxWritesInFlight; }
   public String influxRetentionPolicy() { return influxRetentionPolicy; }
+  public boolean influxGzip() { return influxGzip; }
   public String influxUrl() { return influxUrl; }
   public String influxDatabase() { return influxDatabase; }
   public String influxUser() { return influxUser; }

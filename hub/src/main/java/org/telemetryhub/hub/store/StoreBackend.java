@@ -22,7 +22,7 @@ public record StoreBackend(ReadingStore store, EventSink events, MeterRegistry p
 
   /** Where and how the InfluxDB backend writes. */
   public record Influx(String url, String database, String retentionPolicy, String user, String password, int writesInFlight,
-                       Duration metricsStep) {
+                       boolean gzip, Duration metricsStep) {
   }
 
   /** Opens the chosen backend. Blocks (it may open files); call it off the event loops. */

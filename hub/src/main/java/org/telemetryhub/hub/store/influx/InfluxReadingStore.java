@@ -69,7 +69,9 @@ public final class InfluxReadingStore implements ReadingStore {
     InfluxDB influx = settings.user() == null || settings.user().isEmpty()
         ? InfluxDBFactory.connect(settings.url(), http)
         : InfluxDBFactory.connect(settings.url(), settings.user(), settings.password(), http);
-    influx.enableGzip();
+    if (settings.gzip()) {
+      influx.enableGzip(); // pays across a slow link; on a fast one the compression costs more than it saves
+    }
     return new InfluxReadingStore(influx, settings, retention);
   }
 

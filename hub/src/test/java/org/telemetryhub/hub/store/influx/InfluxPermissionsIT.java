@@ -54,7 +54,7 @@ class InfluxPermissionsIT {
   }
 
   private static InfluxReadingStore store(String user, String password, String database, String policy) {
-    return InfluxReadingStore.connect(new StoreBackend.Influx(server.url(), database, policy, user, password, 2,
+    return InfluxReadingStore.connect(new StoreBackend.Influx(server.url(), database, policy, user, password, 2, false,
         Duration.ofSeconds(10)), Duration.ofDays(30));
   }
 

@@ -152,4 +152,24 @@ class SqliteReadingStoreTest {
     StoreException refused = assertThrows(StoreException.class, () -> SqliteReadingStore.open(dataDir));
     assertTrue(refused.getMessage().contains("schema version 99"), refused.getMessage());
   }
+
+  /** With checkpoints left to the caller, commits never checkpoint, and a checkpoint keeps the log bounded. */
+  @Test
+  void checkpointsKeepTheWriteAheadLogBoundedUnderSteadyWrites() throws Exception {
+    try (SqliteReadingStore store = SqliteReadingStore.openFile(dataDir.resolve("shard.db"), true)) {
+      store.resetLogPast(1024 * 1024);
+      for (int batch = 0; batch < 40; batch++) {
+        List<Reading> readings = new ArrayList<>();
+        for (int device = 0; device < 200; device++) {
+          readings.add(new Reading("d" + device, batch, 20f, 50f, 1000f)); // a page per device per commit
+        }
+        store.write(readings);
+      }
+      long grown = Files.size(store.walFile());
+      assertTrue(grown > 1024 * 1024, "no commit checkpointed: the log grew to " + grown + " bytes");
+      store.checkpoint();
+      assertTrue(Files.size(store.walFile()) < 1024 * 1024, "reset by the checkpoint: " + Files.size(store.walFile()));
+      assertEquals(40, store.query("d7", 0, 100, 100).size(), "and every reading is still there");
+    }
+  }
 }

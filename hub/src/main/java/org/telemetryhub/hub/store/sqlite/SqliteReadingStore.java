@@ -37,8 +37,8 @@ public final class SqliteReadingStore implements ReadingStore {
   static final int SCHEMA_VERSION = 2;
   private static final int BUSY_TIMEOUT_MILLIS = 10_000;
   private static final int DELETE_CHUNK = 10_000;
-  /** The write-ahead log's size past which {@link #checkpoint} resets it. */
-  static final long MAX_WAL_BYTES = 64L * 1024 * 1024;
+  /** The write-ahead log's size past which {@link #checkpoint} resets it, by default. */
+  public static final long MAX_WAL_BYTES = 64L * 1024 * 1024;
 
   private static final String DEVICES = """
       CREATE TABLE IF NOT EXISTS devices (
@@ -77,6 +77,7 @@ public final class SqliteReadingStore implements ReadingStore {
   private PreparedStatement addDevice;
   private PreparedStatement deviceId;
   private final Connection readConnection;
+  private long maxWalBytes = MAX_WAL_BYTES;
   /** Device name to its id; written by the writer thread only, and only after the ids are committed. */
   private final Map<String, Long> deviceIds = new HashMap<>();
 
@@ -143,7 +144,7 @@ public final class SqliteReadingStore implements ReadingStore {
       // Under steady writes the log never empties, so SQLite never starts it over: past a bound,
       // a truncating checkpoint waits for the writer's current commit and resets it (a short pause
       // of this shard's writes, instead of a log that grows until the disk is full).
-      if (Files.size(walFile()) > MAX_WAL_BYTES) {
+      if (Files.size(walFile()) > maxWalBytes) {
         statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
       }
     } catch (SQLException | java.io.IOException e) {
@@ -151,7 +152,13 @@ public final class SqliteReadingStore implements ReadingStore {
     }
   }
 
-  private Path walFile() {
+  /** Sets the log size past which {@link #checkpoint} resets the log. */
+  public void resetLogPast(long bytes) {
+    this.maxWalBytes = bytes;
+  }
+
+  /** The write-ahead log's file. */
+  public Path walFile() {
     return file.resolveSibling(file.getFileName() + "-wal");
   }
 

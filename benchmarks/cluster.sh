@@ -22,45 +22,20 @@ PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-command -v influxd > /dev/null || { echo "influxd not found: apt-get install -y influxdb" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_for() { # description, seconds, command...
-  local what=$1 seconds=$2; shift 2
-  for _ in $(seq 1 $((seconds * 10))); do "$@" > /dev/null 2>&1 && return; sleep 0.1; done
-  echo "timed out waiting for $what" >&2; exit 1
-}
+. benchmarks/lib.sh
 metric() { # port, series: its value in the hub's /metrics
   curl -fsS "http://127.0.0.1:$1/metrics" | awk -v s="$2" 'index($0, s " ") == 1 {print $2}'
 }
-json_field() { grep -o "\"$2\" : [0-9.]*" "$1" | head -1 | awk '{print $3}'; }
 sub_latency() { grep -A5 '"subscriberLatencyMs"' "$1" | grep -o "\"$2\" : [0-9.]*" | awk '{print $3}'; }
 
-INFLUX_PORT=$(free_port)
-mkdir -p "$WORK/influx"
-cat > "$WORK/influx/influxdb.conf" <<EOF
-reporting-disabled = true
-bind-address = "127.0.0.1:$(free_port)"
-[meta]
-  dir = "$WORK/influx/meta"
-[data]
-  dir = "$WORK/influx/data"
-  wal-dir = "$WORK/influx/wal"
-  query-log-enabled = false
-[http]
-  bind-address = "127.0.0.1:$INFLUX_PORT"
-  log-enabled = false
-[monitor]
-  store-enabled = false
-EOF
-influxd -config "$WORK/influx/influxdb.conf" > "$WORK/influx.log" 2>&1 & PIDS+=($!)
-wait_for "influxd" 30 curl -fsS "http://127.0.0.1:$INFLUX_PORT/ping"
+start_influxd "$WORK/influx"
 
 MEMBERS=$(for n in 1 2 3; do printf '127.0.0.1:%d,' $((CLUSTER_PORT_BASE + n)); done)
 declare -A PORT HUB_PID
 for n in 1 2 3; do
   PORT[$n]=$(free_port)
   java -jar "$HUB" serve --host 127.0.0.1 --port "${PORT[$n]}" --data-dir "$WORK/hub-$n" --no-auth --node-name "node-$n" \
-    --store influx --influx-url "http://127.0.0.1:$INFLUX_PORT" --influx-database bench \
+    --store influx --influx-url "$INFLUX_URL" --influx-database bench \
     --cluster --cluster-host 127.0.0.1 --cluster-port $((CLUSTER_PORT_BASE + n)) --cluster-members "${MEMBERS%,}" \
     --max-connections-per-address 20000 --handshake-rate-per-address 2000 > "$WORK/hub-$n.log" 2>&1 & PIDS+=($!); HUB_PID[$n]=$!
 done

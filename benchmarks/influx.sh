@@ -17,48 +17,22 @@ PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-command -v influxd > /dev/null || { echo "influxd not found: apt-get install -y influxdb" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_for() { # description, seconds, command...
-  local what=$1 seconds=$2; shift 2
-  for _ in $(seq 1 $((seconds * 10))); do "$@" > /dev/null 2>&1 && return; sleep 0.1; done
-  echo "timed out waiting for $what" >&2; exit 1
-}
-json_field() { grep -o "\"$2\" : [0-9.]*" "$1" | head -1 | awk '{print $3}'; }
+. benchmarks/lib.sh
 
-INFLUX_PORT=$(free_port)
-mkdir -p "$WORK/influx"
-cat > "$WORK/influx/influxdb.conf" <<EOF
-reporting-disabled = true
-bind-address = "127.0.0.1:$(free_port)"
-[meta]
-  dir = "$WORK/influx/meta"
-[data]
-  dir = "$WORK/influx/data"
-  wal-dir = "$WORK/influx/wal"
-  query-log-enabled = false
-[http]
-  bind-address = "127.0.0.1:$INFLUX_PORT"
-  log-enabled = false
-[monitor]
-  store-enabled = false
-EOF
-influxd -config "$WORK/influx/influxdb.conf" > "$WORK/influx.log" 2>&1 & PIDS+=($!)
-INFLUX="http://127.0.0.1:$INFLUX_PORT"
-wait_for "influxd" 30 curl -fsS "$INFLUX/ping"
+start_influxd "$WORK/influx"
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(java -version 2>&1 | head -1), $(influxd version 2>/dev/null | head -1)"
 
-curl -fsS -XPOST "$INFLUX/query" --data-urlencode "q=CREATE DATABASE linebench" > /dev/null
-echo "== (a) $(java -cp "$BENCH" org.telemetryhub.hub.store.InfluxLineWriter "$INFLUX" linebench "$SECONDS_PER_RUN" 2000 4 100)"
+curl -fsS -XPOST "$INFLUX_URL/query" --data-urlencode "q=CREATE DATABASE linebench" > /dev/null
+echo "== (a) $(java -cp "$BENCH" org.telemetryhub.hub.store.InfluxLineWriter "$INFLUX_URL" linebench "$SECONDS_PER_RUN" 2000 4 100)"
 
 HUB_PORT=$(free_port)
-java -jar "$HUB" serve --host 127.0.0.1 --port "$HUB_PORT" --data-dir "$WORK/hub-data" --store influx --influx-url "$INFLUX" \
+java -jar "$HUB" serve --host 127.0.0.1 --port "$HUB_PORT" --data-dir "$WORK/hub-data" --store influx --influx-url "$INFLUX_URL" \
   --influx-database hubbench --influx-writes-in-flight 4 > "$WORK/hub.log" 2>&1 & PIDS+=($!)
 wait_for "the hub" 60 curl -fsS "http://127.0.0.1:$HUB_PORT/health/ready"
 java -jar "$SIM" --url "ws://127.0.0.1:$HUB_PORT" --token-secret-file "$WORK/hub-data/token-secret" --devices 100 --load \
   --batch 16 --window 4096 --outbox 10000 --duration "${SECONDS_PER_RUN}s" --measure-after 5s --progress-every 60s \
   --json "$WORK/hub.json" > /dev/null 2>&1
-STORED=$(curl -fsS -G "$INFLUX/query" --data-urlencode "db=hubbench" \
+STORED=$(curl -fsS -G "$INFLUX_URL/query" --data-urlencode "db=hubbench" \
   --data-urlencode "q=SELECT count(temperature) FROM telemetry_hub.readings" | grep -o '"values":\[\[[^,]*,[0-9]*' | grep -o '[0-9]*$')
 echo "== (b) the hub, 4 writes in flight, 100 devices x 16 per frame: acked $(json_field "$WORK/hub.json" ackedPerSecond)/s," \
   "ack p50 $(json_field "$WORK/hub.json" p50) ms / p99 $(json_field "$WORK/hub.json" p99) ms, worst 5 s spread" \

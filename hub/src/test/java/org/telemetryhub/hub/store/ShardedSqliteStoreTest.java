@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -133,14 +130,7 @@ class ShardedSqliteStoreTest {
   /** Schema 1 (device names in the key) goes through both migrations on one open. */
   @Test
   void aSchemaOneFileIsMigratedIntoTheShards() throws Exception {
-    Files.createDirectories(dataDir);
-    try (Connection old = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteReadingStore.FILE_NAME));
-         Statement statement = old.createStatement()) {
-      statement.executeUpdate("""
-          CREATE TABLE readings (device TEXT NOT NULL, ts INTEGER NOT NULL, temperature REAL NOT NULL,
-            humidity REAL NOT NULL, pressure REAL NOT NULL, PRIMARY KEY (device, ts)) WITHOUT ROWID""");
-      statement.executeUpdate("INSERT INTO readings VALUES ('a', 1, 1.5, 10.0, 1001.0), ('b', 1, -3.0, 30.0, 1003.0)");
-    }
+    SqliteReadingStoreTest.writeSchemaOneFile(dataDir, "('a', 1, 1.5, 10.0, 1001.0), ('b', 1, -3.0, 30.0, 1003.0)");
     try (ShardedSqliteStore store = ShardedSqliteStore.open(dataDir, 2)) {
       assertEquals(List.of(new Reading("a", 1, 1.5f, 10f, 1001f)), store.query("a", 0, 10, 10));
       assertEquals(List.of(new Reading("b", 1, -3f, 30f, 1003f)), store.query("b", 0, 10, 10));

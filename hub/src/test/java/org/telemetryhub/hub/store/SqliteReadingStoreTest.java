@@ -119,16 +119,7 @@ class SqliteReadingStoreTest {
   /** A file written by a hub with schema 1 (device names in the key, no version) is migrated on open. */
   @Test
   void aSchemaOneFileIsMigratedWithEveryReading() throws Exception {
-    Files.createDirectories(dataDir);
-    try (Connection old = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteReadingStore.FILE_NAME));
-         Statement statement = old.createStatement()) {
-      statement.executeUpdate("""
-          CREATE TABLE readings (device TEXT NOT NULL, ts INTEGER NOT NULL, temperature REAL NOT NULL,
-            humidity REAL NOT NULL, pressure REAL NOT NULL, PRIMARY KEY (device, ts)) WITHOUT ROWID""");
-      statement.executeUpdate("CREATE INDEX readings_by_ts ON readings (ts)");
-      statement.executeUpdate("INSERT INTO readings VALUES ('a', 1, 1.5, 10.0, 1001.0), ('a', 2, 2.5, 20.0, 1002.0),"
-          + " ('b', 1, -3.0, 30.0, 1003.0)");
-    }
+    writeSchemaOneFile(dataDir, "('a', 1, 1.5, 10.0, 1001.0), ('a', 2, 2.5, 20.0, 1002.0), ('b', 1, -3.0, 30.0, 1003.0)");
     try (SqliteReadingStore store = SqliteReadingStore.open(dataDir)) {
       assertEquals(List.of(new Reading("a", 1, 1.5f, 10f, 1001f), new Reading("a", 2, 2.5f, 20f, 1002f)),
           store.query("a", 0, 10, 10));
@@ -139,6 +130,19 @@ class SqliteReadingStoreTest {
     }
     try (SqliteReadingStore store = SqliteReadingStore.open(dataDir)) {
       assertEquals(2, store.query("a", 0, 10, 10).size(), "opening again changes nothing");
+    }
+  }
+
+  /** Writes readings.db as a hub with schema 1 did: device names in the key, an index on ts, no version. */
+  static void writeSchemaOneFile(Path dataDir, String rows) throws Exception {
+    Files.createDirectories(dataDir);
+    try (Connection old = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteReadingStore.FILE_NAME));
+         Statement statement = old.createStatement()) {
+      statement.executeUpdate("""
+          CREATE TABLE readings (device TEXT NOT NULL, ts INTEGER NOT NULL, temperature REAL NOT NULL,
+            humidity REAL NOT NULL, pressure REAL NOT NULL, PRIMARY KEY (device, ts)) WITHOUT ROWID""");
+      statement.executeUpdate("CREATE INDEX readings_by_ts ON readings (ts)");
+      statement.executeUpdate("INSERT INTO readings VALUES " + rows);
     }
   }
 

@@ -47,6 +47,8 @@ public final class ShardedSqliteStore implements ReadingStore {
   private final Path dataDir;
   private final SqliteReadingStore[] shards;
   private final ScheduledExecutorService checkpoints;
+  /** Checkpoint thread only: whether the last round failed (its warning is logged once). */
+  private boolean checkpointsFailing;
 
   private ShardedSqliteStore(Path dataDir, SqliteReadingStore[] shards) {
     this.dataDir = dataDir;
@@ -217,13 +219,21 @@ public final class ShardedSqliteStore implements ReadingStore {
   }
 
   private void checkpointAll() {
+    boolean failed = false;
     for (SqliteReadingStore shard : shards) {
       try {
         shard.checkpoint();
       } catch (StoreException e) {
-        LOG.warn("{}", e.getMessage()); // the next one tries again; commits are not affected
+        failed = true;
+        if (!checkpointsFailing) { // once per run of failures, not every second
+          LOG.warn("{}; retried every second, commits are not affected", e.getMessage());
+        }
       }
     }
+    if (checkpointsFailing && !failed) {
+      LOG.info("checkpoints of {} succeed again", dataDir);
+    }
+    checkpointsFailing = failed;
   }
 
   @Override

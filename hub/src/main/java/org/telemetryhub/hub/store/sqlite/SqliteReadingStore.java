@@ -144,7 +144,8 @@ public final class SqliteReadingStore implements ReadingStore {
       // Under steady writes the log never empties, so SQLite never starts it over: past a bound,
       // a truncating checkpoint waits for the writer's current commit and resets it (a short pause
       // of this shard's writes, instead of a log that grows until the disk is full).
-      if (Files.size(walFile()) > maxWalBytes) {
+      Path wal = walFile();
+      if (Files.exists(wal) && Files.size(wal) > maxWalBytes) {
         statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
       }
     } catch (SQLException | java.io.IOException e) {

@@ -89,7 +89,7 @@ public final class MicrometerHubMetrics implements HubMetrics {
     storeFailures = Counter.builder(STORE_FAILURES)
         .description("Storage batch attempts that failed (and were retried)").register(registry);
     ackLatency = Timer.builder(ACK_LATENCY)
-        .description("Time from a frame's arrival to its readings being durable and acknowledged")
+        .description("Time from the arrival of the oldest frame an ack covers to the ack (its readings durable)")
         .publishPercentileHistogram().register(registry);
     heartbeatTimeouts = Counter.builder(HEARTBEAT_TIMEOUTS)
         .description("Connections terminated because nothing arrived within the heartbeat timeout").register(registry);

@@ -46,7 +46,7 @@ load() { # url, batch, json, extra args...
   local url=$1 batch=$2 json=$3; shift 3
   local window=$((batch * 256))
   java -jar "$SIM" --url "$url" --devices 100 --load --batch "$batch" --window "$window" --outbox $((window > 10000 ? window : 10000)) \
-    --duration "${SECONDS_PER_RUN}s" --progress-every 60s --json "$json" "$@" > /dev/null 2>&1
+    --duration "${SECONDS_PER_RUN}s" --measure-after 5s --progress-every 60s --json "$json" "$@" > /dev/null 2>&1
 }
 # p50 / p99 / p99.9 of a Prometheus histogram in a /metrics dump: the upper bound of the bucket each falls in, in ms.
 hub_percentiles() {

@@ -2,7 +2,6 @@ package org.telemetryhub.hub.store;
 
 import io.vertx.core.Context;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -125,14 +124,5 @@ public final class StoreWriter {
     while ((waiter = drainWaiters.poll()) != null) {
       waiter.run();
     }
-  }
-
-  /** The readings of the given submissions, in order, for a store write. */
-  static List<Reading> readingsOf(List<WriteLane.Submission> batch) {
-    List<Reading> readings = new ArrayList<>();
-    for (WriteLane.Submission submission : batch) {
-      readings.addAll(submission.readings());
-    }
-    return readings;
   }
 }

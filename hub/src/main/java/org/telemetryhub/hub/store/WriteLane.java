@@ -91,6 +91,7 @@ final class WriteLane {
 
   private void run() {
     List<Submission> batch = new ArrayList<>();
+    List<Reading> readings = new ArrayList<>();
     try {
       while (!finishing || !incoming.isEmpty() || !turns.isEmpty()) {
         if (turns.isEmpty()) {
@@ -102,10 +103,11 @@ final class WriteLane {
         }
         takeIncoming();
         awaitFullerBatch();
-        fillBatch(batch);
-        writeWithRetry(batch);
+        fillBatch(batch, readings);
+        writeWithRetry(readings);
         acknowledge(batch);
         batch.clear();
+        readings.clear();
       }
     } catch (InterruptedException e) {
       LOG.warn("{} interrupted with readings not stored; their devices will resend them", thread.getName());
@@ -148,27 +150,28 @@ final class WriteLane {
     }
   }
 
-  /** Takes one frame from each waiting connection in turn until the batch is full or nothing waits. */
-  private void fillBatch(List<Submission> batch) {
-    int readings = 0;
-    while (readings < batchSize && !turns.isEmpty()) {
+  /**
+   * Takes one frame from each waiting connection in turn until the batch is full or nothing waits;
+   * {@code readings} gets the frames' readings, in the same order, for the store.
+   */
+  private void fillBatch(List<Submission> batch, List<Reading> readings) {
+    while (readings.size() < batchSize && !turns.isEmpty()) {
       AckSink sink = turns.pollFirst();
       ArrayDeque<Submission> ofSink = waiting.get(sink);
       Submission submission = ofSink.pollFirst();
       batch.add(submission);
-      readings += submission.readings().size();
+      readings.addAll(submission.readings());
       if (ofSink.isEmpty()) {
         waiting.remove(sink);
       } else {
         turns.addLast(sink);
       }
     }
-    waitingReadings -= readings;
+    waitingReadings -= readings.size();
     waitingSinceNanos = System.nanoTime();
   }
 
-  private void writeWithRetry(List<Submission> batch) throws InterruptedException {
-    List<Reading> readings = StoreWriter.readingsOf(batch);
+  private void writeWithRetry(List<Reading> readings) throws InterruptedException {
     if (readings.isEmpty()) {
       return;
     }

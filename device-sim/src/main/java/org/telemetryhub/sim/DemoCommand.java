@@ -65,6 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
     String first = fleetSettings.deviceId(fleetSettings.firstId);
     System.out.println();
     System.out.println("Telemetry hub demo: " + fleetSettings.devices + " simulated devices streaming to " + http);
+    System.out.println("  Web console    " + http + "/#token=" + apiToken);
     System.out.println("  The API needs a token; this one reads everything for 7 days (role read):");
     System.out.println("  export HUB_TOKEN=" + apiToken);
     System.out.println("  devices        curl -s " + auth + http + "/api/devices");

@@ -156,7 +156,7 @@ public final class Hub {
       ApiRoutes routes = new ApiRoutes(fleet, directory, store, writer, prometheus, alertsView,
           new DeviceEndpoint(devices, authenticator, upgrades),
           new SubscriberEndpoint(subscribers, authenticator, settings.allowedOrigins(), upgrades),
-          upgradeGate, authenticator, revocations, settings.metricsAuth(), () -> hub.accepting, clock);
+          upgradeGate, authenticator, revocations, settings.metricsAuth(), () -> hub.accepting, clock, settings.nodeName());
       writer.start();
       if (cluster != null) {
         cluster.start();

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
 import org.telemetryhub.hub.address.Topics;
@@ -28,9 +29,14 @@ import org.telemetryhub.hub.store.StoreWriter;
  * Every HTTP route of the hub, the WebSocket upgrades among them. {@code /api/...} needs an api
  * token (or a subscriber token, for the devices it covers); {@code /health/live},
  * {@code /health/ready} ({@code /health}) are open, and so is {@code /metrics} unless
- * {@code --metrics-auth}.
+ * {@code --metrics-auth}. The web console's files ({@code /}, from the jar) are open too: they
+ * hold nothing but code, and every figure they show comes from the API with the user's token.
  */
 public final class ApiRoutes {
+
+  // Resource paths that no working directory is likely to hold: Vert.x looks there before the jar.
+  private static final String CONSOLE_FILES = "org/telemetryhub/hub/console";
+  private static final String UPLOT_FILES = "META-INF/resources/webjars/uplot/1.6.30/dist";
 
   private final DevicesApi devices;
   private final HealthApi health;
@@ -42,16 +48,18 @@ public final class ApiRoutes {
   private final RevocationApi revocation;
   private final Authenticator authenticator;
   private final boolean metricsAuth;
+  private final HubFiguresApi figures;
 
   public ApiRoutes(FleetView fleet, DeviceDirectory directory, ReadingStore store, StoreWriter writer,
                    PrometheusEndpoint prometheus, AlertsView alerts, DeviceEndpoint deviceEndpoint, SubscriberEndpoint subscriberEndpoint,
                    UpgradeGate upgradeGate, Authenticator authenticator, Revocations revocations, boolean metricsAuth,
-                   BooleanSupplier accepting, Clock clock) {
+                   BooleanSupplier accepting, Clock clock, String node) {
     this.devices = new DevicesApi(fleet, store, clock);
     this.revocation = new RevocationApi(directory, revocations, clock);
     this.authenticator = authenticator;
     this.metricsAuth = metricsAuth;
     this.health = new HealthApi(store, writer, accepting);
+    this.figures = new HubFiguresApi(prometheus.registry(), node, clock.millis());
     this.prometheus = prometheus;
     this.deviceEndpoint = deviceEndpoint;
     this.subscriberEndpoint = subscriberEndpoint;
@@ -106,6 +114,7 @@ public final class ApiRoutes {
     router.get("/api/devices/:id/readings").handler(devices::readings);
     router.post("/api/devices/:id/revoke").handler(revocation::revoke);
     router.get("/api/alerts").handler(this::alerts);
+    router.get("/api/hub").handler(figures::figures);
     router.get("/health/live").handler(health::live);
     router.get("/health/ready").handler(health::ready);
     router.get("/health").handler(health::ready);
@@ -115,6 +124,9 @@ public final class ApiRoutes {
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", PrometheusEndpoint.CONTENT_TYPE)
         .end(prometheus.scrape()));
+    // uPlot, the console's charts, from its webjar; the console itself from the jar's console/.
+    router.get("/vendor/uplot/*").handler(StaticHandler.create(UPLOT_FILES));
+    router.get("/*").handler(StaticHandler.create(CONSOLE_FILES).setIndexPage("index.html"));
     router.errorHandler(404, ctx -> Json.error(ctx, 404, "no such resource: " + ctx.request().path()));
     router.errorHandler(405, ctx -> Json.error(ctx, 405, "method not allowed on " + ctx.request().path()));
     router.errorHandler(500, ctx -> Json.error(ctx, 500, "internal error"));

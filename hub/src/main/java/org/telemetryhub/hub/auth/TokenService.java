@@ -134,8 +134,13 @@ public final class TokenService implements Authenticator {
   @Override
   public Future<SubscriberGrant> authenticateSubscriber(String token) {
     return verified(token).compose(claims -> {
-      if (!ROLE_SUBSCRIBER.equals(claims.getValue(ROLE_CLAIM))) {
-        return refuse("token is not a subscriber token");
+      Object role = claims.getValue(ROLE_CLAIM);
+      if (ROLE_API.equals(role)) {
+        // An api token reads every device over HTTP, so it may follow every channel live (the web console does).
+        return apiAccess(claims).map(access -> new SubscriberGrant(access.name(), List.of(TopicFilter.parse(TopicFilter.REST))));
+      }
+      if (!ROLE_SUBSCRIBER.equals(role)) {
+        return refuse("a " + role + " token cannot subscribe: use a subscriber or api token");
       }
       return grant(claims);
     });
@@ -151,13 +156,17 @@ public final class TokenService implements Authenticator {
       if (!ROLE_API.equals(role)) {
         return Future.failedFuture(new AuthException("a " + role + " token gives no access to the HTTP API", true));
       }
-      try {
-        return Future.succeededFuture(ApiAccess.api(String.valueOf(claims.getValue("sub")),
-            ApiAccess.Role.fromWire(String.valueOf(claims.getValue(ACCESS_CLAIM)))));
-      } catch (IllegalArgumentException e) {
-        return refuse("token has no valid '" + ACCESS_CLAIM + "' (read or admin)");
-      }
+      return apiAccess(claims);
     });
+  }
+
+  private static Future<ApiAccess> apiAccess(JsonObject claims) {
+    try {
+      return Future.succeededFuture(ApiAccess.api(String.valueOf(claims.getValue("sub")),
+          ApiAccess.Role.fromWire(String.valueOf(claims.getValue(ACCESS_CLAIM)))));
+    } catch (IllegalArgumentException e) {
+      return refuse("token has no valid '" + ACCESS_CLAIM + "' (read or admin)");
+    }
   }
 
   private static Future<SubscriberGrant> grant(JsonObject claims) {

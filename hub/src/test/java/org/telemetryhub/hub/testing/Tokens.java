@@ -40,6 +40,16 @@ public final class Tokens {
     }
   }
 
+  /** A subscriber token signed with the test secret, granting {@code channels}. */
+  public static String subscriber(String name, String... channels) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return TokenService.withSecret(vertx, TestHub.SECRET).issueSubscriberToken(name, java.util.List.of(channels), null);
+    } finally {
+      vertx.close();
+    }
+  }
+
   /** A token signed with the test secret carrying exactly {@code claims} (for malformed ones). */
   public static String withClaims(JsonObject claims) {
     Vertx vertx = Vertx.vertx();

@@ -45,6 +45,7 @@ import org.telemetryhub.hub.liveness.FleetView;
 import org.telemetryhub.hub.metrics.HubMetrics;
 import org.telemetryhub.hub.metrics.MicrometerHubMetrics;
 import org.telemetryhub.hub.metrics.PrometheusEndpoint;
+import org.telemetryhub.hub.protocol.Reading;
 import org.telemetryhub.hub.protocol.ReadingValidator;
 import org.telemetryhub.hub.pubsub.Broker;
 import org.telemetryhub.hub.pubsub.LocalBroker;
@@ -53,6 +54,7 @@ import org.telemetryhub.hub.pubsub.SubscriberEndpoint;
 import org.telemetryhub.hub.store.EventSink;
 import org.telemetryhub.hub.store.ReadingStore;
 import org.telemetryhub.hub.store.RetentionTask;
+import org.telemetryhub.hub.store.StoreException;
 import org.telemetryhub.hub.store.StoreBackend;
 import org.telemetryhub.hub.store.StoreWriter;
 
@@ -161,6 +163,7 @@ public final class Hub {
       if (cluster != null) {
         cluster.start();
       }
+      listKnownDevices(store, registry);
       hub.listen(routes, guard);
       retention.start(settings.retentionCheckInterval());
       String node = cluster != null ? "cluster node " + settings.nodeName() + ", " : "";
@@ -175,6 +178,17 @@ public final class Hub {
       }
       vertx.close();
       throw e;
+    }
+  }
+
+  /** Lists the devices of the store (offline, with their newest reading) before the first request asks. */
+  private static void listKnownDevices(ReadingStore store, DeviceRegistry registry) {
+    try {
+      List<Reading> newest = store.latestReadings();
+      newest.forEach(registry::knownFromStore);
+      LOG.info("{} devices known from the store, listed offline until they connect", newest.size());
+    } catch (StoreException | RuntimeException e) {
+      LOG.warn("devices known from the store are not listed until they connect: {}", e.getMessage());
     }
   }
 

@@ -93,6 +93,23 @@ public final class DeviceRegistry implements DeviceDirectory {
     }
   }
 
+  /**
+   * A device known from the store (after a restart) that has not connected yet: listed offline,
+   * with its newest stored reading as its last one. No transition is published: for its
+   * subscribers nothing changed. A device already here (it connected first) is left as it is.
+   */
+  public void knownFromStore(Reading newest) {
+    devices.computeIfAbsent(newest.device(), id -> {
+      Device device = new Device(id);
+      device.since = newest.ts() * 1000;
+      device.reason = "known from the store";
+      device.lastPacketMillis = newest.ts() * 1000;
+      device.lastReading = newest;
+      countByState.incrementAndGet(DeviceState.OFFLINE.ordinal());
+      return device;
+    });
+  }
+
   /** Records packets from the device's live session; a silent device is online again. */
   @Override
   public void packetsArrived(String deviceId, Session session, Reading lastReading) {

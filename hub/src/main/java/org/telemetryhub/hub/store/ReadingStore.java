@@ -32,6 +32,9 @@ public interface ReadingStore extends AutoCloseable {
   /** The newest stored timestamp of the device (epoch seconds), or -1 when none is stored. */
   long latestTimestamp(String device) throws StoreException;
 
+  /** The newest stored reading of every device: how the hub knows its fleet again after a restart. */
+  List<Reading> latestReadings() throws StoreException;
+
   /** Whether any reading of the device is stored. */
   boolean hasReadings(String device) throws StoreException;
 

@@ -94,6 +94,31 @@ class DeviceIngestIT {
     assertEquals("dev-api", all.getJsonObject(0).getString("device"));
   }
 
+  /** Verifies that after a restart the devices of the store are listed, offline, with their last reading. */
+  @Test
+  void afterARestartStoredDevicesAreListedOfflineWithTheirLastReading() throws Exception {
+    long ts = Instant.now().getEpochSecond() - 60;
+    DeviceClient device = DeviceClient.open(client, hub.port(), "dev-kept");
+    device.sendPackets(20f, ts - 1, 40f, 1010f, 21.5f, ts, 41f, 1011f);
+    device.awaitAck(2, WAIT);
+    hub.close();
+
+    hub = TestHub.start(dataDir);
+    JsonObject view = hub.api().device("dev-kept");
+    assertEquals("offline", view.getString("state"));
+    assertEquals(ts * 1000, view.getLong("lastSeen"), "last seen: the time of its newest stored reading");
+    assertEquals(21.5, view.getJsonObject("lastReading").getDouble("temperature"));
+    assertEquals(ts, view.getJsonObject("lastReading").getLong("ts"));
+    JsonArray all = hub.api().get("/api/devices").json().getJsonArray("devices");
+    assertEquals(1, all.size());
+    assertEquals("dev-kept", all.getJsonObject(0).getString("device"));
+
+    DeviceClient again = DeviceClient.open(client, hub.port(), "dev-kept");
+    again.sendPackets(22f, ts + 1, 42f, 1012f);
+    again.awaitAck(1, WAIT);
+    assertEquals("online", hub.api().device("dev-kept").getString("state"));
+  }
+
   private static List<Buffer> frames(float[][] values, long firstTs) {
     List<Buffer> frames = new ArrayList<>();
     int i = 0;

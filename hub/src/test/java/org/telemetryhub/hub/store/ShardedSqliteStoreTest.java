@@ -53,6 +53,10 @@ class ShardedSqliteStoreTest {
       store.write(List.of(new Reading("dev-0007", 1002, 99f, 1f, 999f))); // the same (device, ts) again
       assertEquals(new Reading("dev-0007", 1002, 99f, 1f, 999f), store.query("dev-0007", 1002, 1002, 10).get(0));
       assertEquals(5, store.query("dev-0007", 0, 5000, 100).size(), "one row per (device, ts)");
+
+      List<Reading> newest = store.latestReadings();
+      assertEquals(40, newest.size(), "the newest reading of each of the forty devices");
+      assertTrue(newest.contains(readingsOf("dev-0031", 1000, 5).get(4)), newest.toString());
     }
   }
 

@@ -236,6 +236,35 @@ public final class InfluxReadingStore implements ReadingStore {
   }
 
   @Override
+  public List<Reading> latestReadings() throws StoreException {
+    ensureDatabase();
+    // One series per device: the newest point of each, with its tag.
+    Query query = new Query("SELECT temperature, humidity, pressure FROM " + from(READINGS)
+        + " GROUP BY device ORDER BY time DESC LIMIT 1", database);
+    QueryResult result;
+    try {
+      result = influx.query(query, TimeUnit.SECONDS);
+    } catch (RuntimeException e) {
+      throw new StoreException("InfluxDB at " + url + " did not answer a query: " + message(e), e);
+    }
+    List<Reading> latest = new ArrayList<>();
+    for (QueryResult.Result part : result.getResults()) {
+      if (part.hasError()) {
+        throw new StoreException("InfluxDB query failed: " + part.getError(), null);
+      }
+      for (QueryResult.Series series : part.getSeries() == null ? List.<QueryResult.Series>of() : part.getSeries()) {
+        String device = series.getTags() == null ? null : series.getTags().get("device");
+        if (device != null && series.getValues() != null && !series.getValues().isEmpty()) {
+          List<Object> row = series.getValues().get(0);
+          latest.add(new Reading(device, ((Number) row.get(0)).longValue(), ((Number) row.get(1)).floatValue(),
+              ((Number) row.get(2)).floatValue(), ((Number) row.get(3)).floatValue()));
+        }
+      }
+    }
+    return latest;
+  }
+
+  @Override
   public boolean hasReadings(String device) throws StoreException {
     ensureDatabase();
     Query query = BoundParameterQuery.QueryBuilder.newQuery("SELECT temperature FROM " + from(READINGS)

@@ -200,6 +200,15 @@ public final class ShardedSqliteStore implements ReadingStore {
   }
 
   @Override
+  public List<Reading> latestReadings() throws StoreException {
+    List<Reading> latest = new ArrayList<>();
+    for (SqliteReadingStore shard : shards) {
+      latest.addAll(shard.latestReadings());
+    }
+    return latest;
+  }
+
+  @Override
   public long latestTimestamp(String device) throws StoreException {
     return shards[laneOf(device)].latestTimestamp(device);
   }

@@ -177,6 +177,18 @@ public final class SqliteReadingStore implements ReadingStore {
     }
   }
 
+  @Override
+  public List<Reading> latestReadings() throws StoreException {
+    List<Reading> latest = new ArrayList<>();
+    for (String device : devices()) {
+      long ts = latestTimestamp(device);
+      if (ts >= 0) {
+        latest.addAll(query(device, ts, ts, 1));
+      }
+    }
+    return latest;
+  }
+
   /**
    * Writes the batch in one transaction. After a failure the write connection is replaced: SQLite
    * rolls a transaction back by itself on some errors (SQLITE_FULL among them), and the driver,

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Query;
 import org.influxdb.dto.QueryResult;
@@ -55,6 +56,8 @@ class InfluxReadingStoreIT {
       assertFalse(store.hasReadings("c"));
       assertEquals(now - 10, store.latestTimestamp("a"));
       assertEquals(-1, store.latestTimestamp("c"));
+      assertEquals(Set.of(new Reading("a", now - 10, 1.1f, 10.1f, 1001.1f), new Reading("b", now - 10, 9f, 90f, 1009f)),
+          Set.copyOf(store.latestReadings()), "the newest reading of every device");
       assertNull(store.unreachable());
 
       store.write(new DeviceStatus("a", DeviceState.SILENT, now * 1000, "no readings for 60s"));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.telemetryhub.hub.Hub;
+import org.telemetryhub.hub.cli.PortCheck;
 import org.telemetryhub.hub.RuntimeSettings;
 import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.auth.SecretFile;
@@ -43,6 +44,11 @@ public final class DemoCommand implements Callable<Integer> {
     if (!problems.isEmpty()) {
       System.err.println("device-sim demo: " + String.join("; ", problems));
       return SimCommand.EXIT_BAD_OPTIONS;
+    }
+    String portProblem = PortCheck.problem(hubSettings.host(), port);
+    if (portProblem != null) {
+      System.err.println("device-sim demo: " + portProblem);
+      return SimCommand.EXIT_NOT_STARTED;
     }
     Hub hub = Hub.start(hubSettings);
     String secret = SecretFile.loadOrCreate(dataDir).signing();

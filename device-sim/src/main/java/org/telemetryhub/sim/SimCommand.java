@@ -24,11 +24,12 @@ import picocli.CommandLine;
     subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every generated reading was acknowledged", "1:readings are missing (the summary says how many)",
-        "2:bad options"})
+        "2:bad options", "3:the demo's hub could not start (its port is taken)"})
 public final class SimCommand implements Callable<Integer> {
 
   static final int EXIT_MISSING = 1;
   static final int EXIT_BAD_OPTIONS = 2;
+  static final int EXIT_NOT_STARTED = 3;
   /** Returned by a command that keeps running until Ctrl-C; its shutdown hook decides the exit code. */
   static final int KEEP_RUNNING = -1;
 

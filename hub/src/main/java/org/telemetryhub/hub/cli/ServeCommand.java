@@ -3,8 +3,6 @@ package org.telemetryhub.hub.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.Hub;
 import org.telemetryhub.hub.RuntimeSettings;
 import org.telemetryhub.hub.config.HubSettings;
@@ -16,7 +14,8 @@ import picocli.CommandLine.Mixin;
     description = {"Runs the hub.", "Every setting can also come from the environment (HUB_PORT for --port) or a --config file."})
 public final class ServeCommand implements Callable<Integer> {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+  /** The hub did not start: port taken, store unreachable, files unreadable. */
+  static final int EXIT_NOT_STARTED = 1;
 
   @Mixin
   HubSettings settings;
@@ -32,13 +31,19 @@ public final class ServeCommand implements Callable<Integer> {
       problems.forEach(problem -> System.err.println("  - " + problem));
       return HubCommand.EXIT_BAD_SETTINGS;
     }
+    String portProblem = PortCheck.problem(settings.host(), settings.port());
+    if (portProblem != null) {
+      System.err.println("hub: " + portProblem);
+      return EXIT_NOT_STARTED;
+    }
     Hub hub;
     try {
       hub = Hub.start(settings);
     } catch (Exception e) {
-      LOG.error("hub could not start: {}", e.getMessage());
-      System.err.println("hub: could not start: " + e.getMessage());
-      return 1;
+      // Said once, on stderr: the log's console appender would say it a second time.
+      String why = PortCheck.isTakenPort(e) ? PortCheck.takenMessage(settings.host(), settings.port()) : e.getMessage();
+      System.err.println("hub: could not start: " + why);
+      return EXIT_NOT_STARTED;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

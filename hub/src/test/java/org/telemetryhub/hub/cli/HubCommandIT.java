@@ -90,6 +90,22 @@ class HubCommandIT {
     assertTrue(badEnv.output().contains("eighty"), badEnv.output());
   }
 
+  /** Verifies that a taken port is said once, with the port and what to do, before anything is created. */
+  @Test
+  void aTakenPortIsSaidOnceAndNothingIsCreated() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Path dir = dataDir.resolve("never");
+      HubProcess hub = started(HubProcess.run(Map.of(), "serve", "--host=127.0.0.1", "--port=" + taken.getLocalPort(),
+          "--data-dir=" + dir));
+      assertEquals(1, hub.awaitExit(WAIT));
+      String said = "port " + taken.getLocalPort() + " on 127.0.0.1 is already in use";
+      assertTrue(hub.output().contains(said + " (another hub or program listens there); choose another with --port"), hub.output());
+      assertEquals(hub.output().indexOf(said), hub.output().lastIndexOf(said), "said once: " + hub.output());
+      assertFalse(hub.output().contains("Exception"), hub.output());
+      assertFalse(Files.exists(dir), "no data directory, no secret");
+    }
+  }
+
   /** Verifies that a file, the environment and flags apply in that order of strength, and unknown file keys are refused. */
   @Test
   void configFileThenEnvironmentThenFlags() throws Exception {

@@ -18,6 +18,8 @@ public final class FleetStats {
   final LongAdder acked = new LongAdder();
   final LongAdder lost = new LongAdder();
   final LongAdder reconnects = new LongAdder();
+  private final LongAdder failedConnects = new LongAdder();
+  private final java.util.concurrent.atomic.AtomicReference<String> lastConnectFailure = new java.util.concurrent.atomic.AtomicReference<>();
   final LongAdder malformedSent = new LongAdder();
   final LongAdder watchdogResets = new LongAdder();
   final AtomicInteger connected = new AtomicInteger();
@@ -111,6 +113,21 @@ public final class FleetStats {
     return acked.sum();
   }
 
+  /** A connection attempt failed: the hub refused it or could not be reached; {@code why} says which. */
+  void connectFailed(String why) {
+    failedConnects.increment();
+    lastConnectFailure.set(why);
+  }
+
+  public long failedConnects() {
+    return failedConnects.sum();
+  }
+
+  /** Why the last connection attempt failed, or null when none has. */
+  public String lastConnectFailure() {
+    return lastConnectFailure.get();
+  }
+
   public long reconnects() {
     return reconnects.sum();
   }
@@ -137,7 +154,8 @@ public final class FleetStats {
     return String.format(Locale.ROOT,
         "t=%.0fs connected=%d/%d sent=%d acked=%d waiting=%d lost=%d reconnects=%d ack_p50=%.1fms ack_p99=%.1fms acked/s=%.0f",
         seconds, connected.get(), devices, sent.sum(), acked.sum(), waiting(), lost.sum(), reconnects.sum(),
-        percentileMillis(0.5), percentileMillis(0.99), acked.sum() / Math.max(seconds, 0.001));
+        percentileMillis(0.5), percentileMillis(0.99), acked.sum() / Math.max(seconds, 0.001))
+        + (failedConnects.sum() == 0 ? "" : " failed_connects=" + failedConnects.sum() + " last_failure=\"" + lastConnectFailure.get() + "\"");
   }
 
   /** The final figures; {@code missing} is every generated reading that no ack covered. */
@@ -153,6 +171,8 @@ public final class FleetStats {
         .put("lost", lost.sum())
         .put("missing", missing)
         .put("reconnects", reconnects.sum())
+        .put("failedConnects", failedConnects.sum())
+        .put("lastConnectFailure", lastConnectFailure.get())
         .put("watchdogResets", watchdogResets.sum())
         .put("malformedFramesSent", malformedSent.sum())
         .put("ackedPerSecond", Math.round(acked.sum() / Math.max(seconds, 0.001)))

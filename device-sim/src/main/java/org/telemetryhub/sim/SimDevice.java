@@ -131,6 +131,7 @@ final class SimDevice {
       if (result.succeeded()) {
         onOpen(result.result());
       } else {
+        stats.connectFailed(ConnectFailure.describe(result.cause(), hub.getHost() + ":" + hub.getPort()));
         scheduleReconnect();
       }
     });

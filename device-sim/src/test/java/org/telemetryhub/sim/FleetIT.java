@@ -29,6 +29,36 @@ class FleetIT {
   @TempDir
   Path dataDir;
 
+  /** Verifies that a fleet that cannot get in says why (the hub's 401 reason, a refused connection) and counts its attempts. */
+  @Test
+  void aFleetThatCannotConnectSaysWhy() throws Exception {
+    try (TestHub hub = TestHub.start(dataDir.resolve("hub"))) {
+      String wrongSecret = runBriefly(hub.url(), "--token-secret", "not-the-hubs-secret-not-the-hubs-secret-00");
+      assertTrue(wrongSecret.matches("(?s).*connected=0/2 .* failed_connects=\\d+ "
+          + "last_failure=\"HTTP 401: invalid token: its signature does not match a key of this hub\".*"), wrongSecret);
+      assertTrue(!wrongSecret.contains("Connection evicted"), wrongSecret);
+    }
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    String noHub = runBriefly("ws://127.0.0.1:" + closedPort, "--no-auth");
+    assertTrue(noHub.contains("last_failure=\"connection refused by 127.0.0.1:" + closedPort + " (is a hub listening there?)\""), noHub);
+  }
+
+  /** Two devices for 3 s against {@code url}; what device-sim printed. */
+  private static String runBriefly(String url, String... auth) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", Path.of("target", "device-sim.jar").toString(), "--url", url, "--devices", "2", "--duration", "3s",
+        "--drain", "1s", "--progress-every", "1s", "--backoff-initial", "200ms", "--backoff-max", "400ms"));
+    command.addAll(List.of(auth));
+    Process sim = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String printed = new String(sim.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(sim.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(1, sim.exitValue(), "readings missing: " + printed);
+    return printed;
+  }
+
   /** Verifies that with random connection drops the fleet exits 0 and the hub holds exactly the generated readings, value for value. */
   @Test
   void twoHundredDevicesWithRandomDropsLoseNothing() throws Exception {

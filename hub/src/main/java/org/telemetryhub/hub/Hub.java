@@ -8,6 +8,7 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,6 +46,7 @@ import org.telemetryhub.hub.liveness.FleetView;
 import org.telemetryhub.hub.metrics.HubMetrics;
 import org.telemetryhub.hub.metrics.MicrometerHubMetrics;
 import org.telemetryhub.hub.metrics.PrometheusEndpoint;
+import org.telemetryhub.hub.metrics.RuntimeMeters;
 import org.telemetryhub.hub.protocol.Reading;
 import org.telemetryhub.hub.protocol.ReadingValidator;
 import org.telemetryhub.hub.pubsub.Broker;
@@ -77,11 +79,12 @@ public final class Hub {
   private final SubscriberChannel subscribers;
   private final RetentionTask retention;
   private final CompositeMeterRegistry meters;
+  private final RuntimeMeters runtimeMeters;
   private volatile boolean accepting = true;
   private volatile int port;
 
   private Hub(HubSettings settings, Vertx vertx, Cluster cluster, ReadingStore store, StoreWriter writer, DeviceChannel devices,
-              SubscriberChannel subscribers, RetentionTask retention, CompositeMeterRegistry meters) {
+              SubscriberChannel subscribers, RetentionTask retention, CompositeMeterRegistry meters, RuntimeMeters runtimeMeters) {
     this.settings = settings;
     this.vertx = vertx;
     this.cluster = cluster;
@@ -91,6 +94,7 @@ public final class Hub {
     this.subscribers = subscribers;
     this.retention = retention;
     this.meters = meters;
+    this.runtimeMeters = runtimeMeters;
   }
 
   /**
@@ -103,10 +107,12 @@ public final class Hub {
     // Every meter goes to the Prometheus endpoint and, when the store backend has one, where it pushes them.
     CompositeMeterRegistry meters = new CompositeMeterRegistry();
     meters.add(prometheus.registry());
+    RuntimeMeters runtimeMeters = RuntimeMeters.bindTo(meters);
     VertxOptions vertxOptions = new VertxOptions()
         .setEventLoopPoolSize(settings.eventLoops())
         .setPreferNativeTransport(true)
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+        // The route label tells REST requests, console files and the two WebSocket upgrades apart.
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).addLabels(Label.HTTP_ROUTE));
     VertxBuilder builder = Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(meters));
     Cluster cluster = settings.cluster()
         ? Cluster.join(builder, vertxOptions, RuntimeSettings.clusterOptions(settings), meters) : null;
@@ -146,7 +152,7 @@ public final class Hub {
       SubscriberChannel subscribers = new SubscriberChannel(broker, fleet, metrics, RuntimeSettings.subscriberLimits(settings),
           settings.heartbeatInterval(), settings.heartbeatTimeout());
       RetentionTask retention = new RetentionTask(vertx, store, Duration.ofDays(settings.retentionDays()), clock);
-      Hub hub = new Hub(settings, vertx, cluster, store, writer, devices, subscribers, retention, meters);
+      Hub hub = new Hub(settings, vertx, cluster, store, writer, devices, subscribers, retention, meters, runtimeMeters);
 
       // The edge: what a connection passes before it reaches a channel.
       ConnectionGuard guard = new ConnectionGuard(vertx,
@@ -176,6 +182,7 @@ public final class Hub {
       if (backend != null) {
         backend.store().close();
       }
+      runtimeMeters.close();
       vertx.close();
       throw e;
     }
@@ -306,6 +313,7 @@ public final class Hub {
       LOG.warn("stopping: closing Vert.x: {}", e.toString());
     }
     store.close();
+    runtimeMeters.close();
     meters.close(); // a last push of the metrics to InfluxDB, when it is configured
     LOG.info("stopped");
   }

@@ -36,6 +36,8 @@ public final class ApiRoutes {
 
   // Resource paths that no working directory is likely to hold: Vert.x looks there before the jar.
   private static final String CONSOLE_FILES = "org/telemetryhub/hub/console";
+  /** The route label of device upgrades in the HTTP meters: one value, not one per device. */
+  private static final String DEVICE_ROUTE = DeviceEndpoint.PATH_PREFIX + ":id";
   private static final String UPLOT_FILES = "META-INF/resources/webjars/uplot/1.6.30/dist";
 
   private final DevicesApi devices;
@@ -75,10 +77,12 @@ public final class ApiRoutes {
     Router router = router(vertx);
     return request -> {
       if (request.path().startsWith(DeviceEndpoint.PATH_PREFIX) && request.method() == HttpMethod.GET) {
+        request.routed(DEVICE_ROUTE);
         if (upgradeGate.admit(request)) {
           deviceEndpoint.handle(request);
         }
       } else if (request.path().equals(SubscriberEndpoint.PATH) && request.method() == HttpMethod.GET) {
+        request.routed(SubscriberEndpoint.PATH);
         if (upgradeGate.admit(request)) {
           subscriberEndpoint.handle(request);
         }

@@ -156,6 +156,9 @@ public final class HubSettings {
       description = "With --store influx: how often the hub's own metrics are pushed to InfluxDB. Default: ${DEFAULT-VALUE}.")
   Duration influxMetricsStep;
 
+  /** The largest storage batch: the batch-size histogram's last bucket, and more than any store gains from. */
+  public static final int MAX_BATCH_SIZE = 10_000;
+
   @Option(names = "--batch-size", defaultValue = "2000",
       description = "Readings per storage batch at most; a write lane that falls behind takes this many at once. "
           + "Default: ${DEFAULT-VALUE}.")
@@ -448,8 +451,8 @@ public final class HubSettings {
       problems.add("influx-database must be letters, digits, '_' or '-', not '" + influxDatabase + "'");
     }
     requirePositive(problems, "influx-metrics-step", influxMetricsStep);
-    if (batchSize < 1) {
-      problems.add("batch-size must be at least 1, not " + batchSize);
+    if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+      problems.add("batch-size must be from 1 to " + MAX_BATCH_SIZE + ", not " + batchSize);
     }
     if (storeQueueCapacity < batchSize) {
       problems.add("store-queue-capacity (" + storeQueueCapacity + ") must be at least batch-size (" + batchSize + ")");

@@ -82,8 +82,12 @@ public final class MicrometerHubMetrics implements HubMetrics {
       invalidFrames.put(reason, Counter.builder(INVALID_FRAMES).tag("reason", reason.tag())
           .description("Device connections closed for a malformed frame").register(registry));
     }
+    // Fixed buckets up to the largest batch a lane may take (--batch-size is at most 10,000):
+    // a percentile histogram would publish 276 buckets up to 4e18 readings.
     batchSize = DistributionSummary.builder(STORE_BATCH_SIZE)
-        .description("Readings per storage batch").publishPercentileHistogram().register(registry);
+        .description("Readings per storage batch")
+        .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000)
+        .register(registry);
     batchLatency = Timer.builder(STORE_BATCH_LATENCY)
         .description("Time to write and commit one storage batch").publishPercentileHistogram().register(registry);
     storeFailures = Counter.builder(STORE_FAILURES)

@@ -101,7 +101,7 @@ class HubSettingsTest {
     assertTrue(problems.contains("heartbeat-timeout (PT30S) must be longer than heartbeat-interval (PT40S)"));
     assertTrue(problems.contains("temperature-min (50.0) must be below temperature-max (10.0)"));
     assertTrue(problems.contains("store must be one of: sqlite, influx; not 'mongo'"));
-    assertTrue(problems.contains("batch-size must be at least 1, not 0"));
+    assertTrue(problems.contains("batch-size must be from 1 to 10000, not 0"));
     assertTrue(problems.contains("token-secret must be at least 32 characters long"));
     assertTrue(problems.contains("retention-days must be at least 1, not 0"));
     assertTrue(problems.contains("max-frame-size must be between 16 bytes and 16 MiB, not 8"));

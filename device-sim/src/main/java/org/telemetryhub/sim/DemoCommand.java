@@ -26,6 +26,11 @@ import picocli.CommandLine;
 public final class DemoCommand implements Callable<Integer> {
 
   private static final Duration DEMO_TOKEN_VALIDITY = Duration.ofDays(7);
+  /**
+   * The rules of docker-compose.yml, which fire with simulated data: a temperature spike (when
+   * faults are on) and, at any time of day, the quarter of devices whose pressure runs high.
+   */
+  static final String ALERT_RULES = "overheat: temperature > 30 resolve < 29; pressure-high: pressure > 1018 for 10s resolve < 1017";
 
   @Option(names = "--port", defaultValue = "8080", description = "Port of the hub. Default: ${DEFAULT-VALUE}.")
   int port;
@@ -39,7 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     HubSettings hubSettings = new HubSettings();
-    new CommandLine(hubSettings).parseArgs("--port=" + port, "--data-dir=" + dataDir);
+    new CommandLine(hubSettings).parseArgs("--port=" + port, "--data-dir=" + dataDir, "--alert-rules=" + ALERT_RULES);
     List<String> problems = RuntimeSettings.problems(hubSettings);
     if (!problems.isEmpty()) {
       System.err.println("device-sim demo: " + String.join("; ", problems));

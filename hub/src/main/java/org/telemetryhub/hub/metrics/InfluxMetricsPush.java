@@ -1,6 +1,9 @@
 package org.telemetryhub.hub.metrics;
 
 import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.influx.InfluxApiVersion;
 import io.micrometer.influx.InfluxConfig;
 import io.micrometer.influx.InfluxMeterRegistry;
@@ -66,6 +69,17 @@ public final class InfluxMetricsPush {
     };
     InfluxMeterRegistry registry = new InfluxMeterRegistry(config, Clock.SYSTEM);
     registry.config().commonTags("node", node);
+    // InfluxDB cannot compute percentiles from Prometheus-style buckets: the latency timers also
+    // push their 50th, 99th and 99.9th percentiles (measurement <name>_percentile, tag phi), here only.
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        if (id.getType() != Meter.Type.TIMER || !id.getName().startsWith("hub.")) {
+          return config;
+        }
+        return DistributionStatisticConfig.builder().percentiles(0.5, 0.99, 0.999).build().merge(config);
+      }
+    });
     return registry;
   }
 }

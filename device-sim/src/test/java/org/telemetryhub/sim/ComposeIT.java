@@ -1,6 +1,7 @@
 package org.telemetryhub.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,6 +49,48 @@ class ComposeIT {
     String output = new String(config.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(config.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, config.exitValue(), "docker-compose config -q: " + output);
+  }
+
+  /**
+   * Verifies what makes the stack start on the first try and safe by default: one service builds
+   * the image, the others never pull it, every long-running service restarts, the hubs get longer
+   * to stop than their own shutdown takes, and only the hub is published on every interface.
+   */
+  @Test
+  void oneImageBuiltOnceRestartsAndOnlyTheHubPublishedEverywhere() throws Exception {
+    // As docker-compose resolves it (merge keys of the cluster's hubs applied), every profile on.
+    Process config = new ProcessBuilder(dockerCompose(), "-f", COMPOSE_FILE.toString(), "--profile", "cluster", "config")
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(config.getInputStream()).get("services");
+    assertTrue(config.waitFor(60, TimeUnit.SECONDS));
+    JsonNode written = new ObjectMapper(new YAMLFactory()).readTree(COMPOSE_FILE.toFile()).get("services");
+    List<String> builders = new ArrayList<>();
+    services.fields().forEachRemaining(service -> {
+      String name = service.getKey();
+      JsonNode spec = service.getValue();
+      if (spec.has("build")) {
+        builders.add(name);
+      } else if ("telemetry-hub:local".equals(spec.path("image").asText())) {
+        assertEquals("never", spec.path("pull_policy").asText(), name + " runs the image the hub service builds");
+      }
+      assertTrue(spec.has("restart"), name + " has a restart policy");
+      assertFalse(spec.path("image").asText().endsWith(":latest") || !spec.path("image").asText().contains(":"),
+          name + ": a pinned image, not " + spec.path("image").asText());
+      if ("telemetry-hub:local".equals(spec.path("image").asText())) {
+        assertTrue(seconds(spec.path("stop_grace_period").asText("10s")) > 10, name + ": longer to stop than the hub's 10 s shutdown");
+      }
+      for (JsonNode port : written.path(name).path("ports")) {
+        String published = port.asText();
+        boolean hubPort = name.equals("hub") || name.equals("haproxy");
+        assertTrue(hubPort || published.startsWith("${") && published.contains(":-127.0.0.1}"),
+            name + " publishes " + published + " on every interface");
+      }
+    });
+    assertEquals(List.of("hub"), builders, "exactly one service builds the image");
+  }
+
+  private static long seconds(String duration) {
+    return Long.parseLong(duration.replace("s", ""));
   }
 
   @Test

@@ -27,6 +27,7 @@ import org.telemetryhub.hub.auth.Revocations;
 import org.telemetryhub.hub.auth.SecretFile;
 import org.telemetryhub.hub.auth.TokenService;
 import org.telemetryhub.hub.cluster.Cluster;
+import org.telemetryhub.hub.config.DurationConverter;
 import org.telemetryhub.hub.config.HubSettings;
 import org.telemetryhub.hub.device.DeviceChannel;
 import org.telemetryhub.hub.device.DeviceEndpoint;
@@ -297,7 +298,8 @@ public final class Hub {
       retention.stop();
       await(devices.pauseAll());
       if (!writer.stop(timeout)) {
-        LOG.warn("stopping: storage did not finish within {}; unacknowledged readings will be resent by their devices", timeout);
+        LOG.warn("stopping: storage did not finish within {}; unacknowledged readings will be resent by their devices",
+            DurationConverter.format(timeout));
       }
       await(devices.closeAll());
       await(subscribers.closeAll());

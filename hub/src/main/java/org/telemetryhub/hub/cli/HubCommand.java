@@ -1,6 +1,7 @@
 package org.telemetryhub.hub.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -42,6 +43,9 @@ public final class HubCommand implements Runnable {
       return EXIT_BAD_SETTINGS;
     }
     CommandLine commandLine = newCommandLine(new SettingSources(environment, file));
+    for (String unknownVariable : HelpText.unknownVariables(environment, commandLine)) {
+      System.err.println("hub: warning: the environment variable " + unknownVariable + " is not a setting; it is ignored");
+    }
     Set<String> unknown = unknownKeys(file, commandLine);
     if (!unknown.isEmpty()) {
       System.err.println("hub: unknown setting(s) in " + configFile + ": " + String.join(", ", unknown)
@@ -54,8 +58,19 @@ public final class HubCommand implements Runnable {
   private static CommandLine newCommandLine(SettingSources sources) {
     CommandLine commandLine = new CommandLine(new HubCommand());
     commandLine.setDefaultValueProvider(sources);
+    HelpText.decorate(commandLine);
     commandLine.setParameterExceptionHandler((e, args) -> {
       e.getCommandLine().getErr().println("hub: " + e.getMessage());
+      if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+        Set<String> names = new TreeSet<>();
+        e.getCommandLine().getCommandSpec().options().forEach(option -> names.addAll(List.of(option.names())));
+        for (String argument : unmatched.getUnmatched()) {
+          String closest = argument.startsWith("--") ? HelpText.closest(argument.replaceFirst("=.*", ""), names) : null;
+          if (closest != null) {
+            e.getCommandLine().getErr().println("Did you mean " + closest + "?");
+          }
+        }
+      }
       e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
       return EXIT_BAD_SETTINGS;
     });

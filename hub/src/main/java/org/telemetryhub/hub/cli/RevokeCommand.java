@@ -9,12 +9,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import org.telemetryhub.hub.TokenSecrets;
 import org.telemetryhub.hub.address.DeviceIds;
 import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.auth.Revocations;
 import org.telemetryhub.hub.auth.TokenService;
-import org.telemetryhub.hub.config.HubSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,7 +23,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "revoke", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Revokes a device's tokens on a running hub: its connection closes and new tokens are needed.",
-        "Without --token, an admin token is minted from the hub's secret (run it where the secret is)."})
+        "Without --token, an admin token is minted from the hub's secret (run it where the secret is)."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:revoked", "1:the hub could not be reached or refused", "2:bad options, or no secret to mint a token with"})
 public final class RevokeCommand implements Callable<Integer> {
 
   static final int EXIT_FAILED = 1;
@@ -43,7 +43,7 @@ public final class RevokeCommand implements Callable<Integer> {
   TrustOptions trust;
 
   @Mixin
-  HubSettings settings;
+  SecretOptions secret;
 
   @Mixin
   ConfigFileOption configFile;
@@ -54,7 +54,13 @@ public final class RevokeCommand implements Callable<Integer> {
       System.err.println("hub revoke: '" + device + "' is not a valid device id: " + DeviceIds.RULE);
       return HubCommand.EXIT_BAD_SETTINGS;
     }
-    String admin = token != null ? token : mintAdminToken();
+    String admin;
+    try {
+      admin = token != null ? token : mintAdminToken();
+    } catch (IllegalArgumentException e) {
+      System.err.println("hub revoke: " + e.getMessage() + " (or give an admin token with --token)");
+      return HubCommand.EXIT_BAD_SETTINGS;
+    }
     HttpClient client = HttpClient.newBuilder().sslContext(trust.sslContext()).connectTimeout(Duration.ofSeconds(10)).build();
     HttpRequest request = HttpRequest.newBuilder(url.resolve("/api/devices/" + device + "/revoke"))
         .header("Authorization", "Bearer " + admin)
@@ -87,7 +93,7 @@ public final class RevokeCommand implements Callable<Integer> {
   private String mintAdminToken() throws java.io.IOException {
     Vertx vertx = Vertx.vertx();
     try {
-      return new TokenService(vertx, TokenSecrets.load(settings), Revocations.none())
+      return new TokenService(vertx, secret.load(), Revocations.none())
           .issueApiToken("hub-revoke", ApiAccess.Role.ADMIN, Duration.ofMinutes(5));
     } finally {
       vertx.close();

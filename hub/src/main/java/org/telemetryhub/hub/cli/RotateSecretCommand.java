@@ -3,10 +3,8 @@ package org.telemetryhub.hub.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.telemetryhub.hub.TokenSecrets;
 import org.telemetryhub.hub.auth.KeyRing;
 import org.telemetryhub.hub.auth.SecretFile;
-import org.telemetryhub.hub.config.HubSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,21 +17,23 @@ import picocli.CommandLine.Option;
 @Command(name = "rotate-secret", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Rotates the secret that signs tokens, without downtime.",
         "Step 1 (no option): a new secret signs new tokens from now on; tokens of the previous secrets are still accepted.",
-        "Step 2 (--drop-previous), once every holder has a new token: only the new secret is accepted."})
+        "Step 2 (--drop-previous), once every holder has a new token: only the new secret is accepted."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:rotated", "2:bad options (the secret is not in a file)"})
 public final class RotateSecretCommand implements Callable<Integer> {
 
   @Option(names = "--drop-previous", description = "Keep only the first (newest) secret.")
   boolean dropPrevious;
 
   @Mixin
-  HubSettings settings;
+  SecretOptions secret;
 
   @Mixin
   ConfigFileOption configFile;
 
   @Override
   public Integer call() throws IOException {
-    Path file = TokenSecrets.file(settings);
+    Path file = secret.file();
     if (file == null) {
       System.err.println("hub rotate-secret: the secret is given with --token-secret; rotation needs a file "
           + "(--token-secret-file or <data-dir>/token-secret)");

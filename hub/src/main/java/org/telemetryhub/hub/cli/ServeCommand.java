@@ -11,7 +11,10 @@ import picocli.CommandLine.Mixin;
 
 /** {@code hub serve}: runs the hub until SIGTERM or Ctrl-C, then stops it gracefully. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Runs the hub.", "Every setting can also come from the environment (HUB_PORT for --port) or a --config file."})
+    description = {"Runs the hub.", "Every setting can also come from the environment (HUB_PORT for --port) or a --config file."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped on SIGTERM or Ctrl-C, after flushing", "1:did not start (port taken, store unreachable, files unreadable)",
+        "2:invalid settings (nothing was started or created)"})
 public final class ServeCommand implements Callable<Integer> {
 
   /** The hub did not start: port taken, store unreachable, files unreadable. */

@@ -25,7 +25,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "subscribe", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Prints the messages of channels as JSON lines until interrupted (Ctrl-C).",
-        "Reconnects with backoff (1 s doubling to 30 s, plus jitter) and subscribes again."})
+        "Reconnects with backoff (1 s doubling to 30 s, plus jitter) and subscribes again."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"2:bad options", "3:the hub refused the token", "130:interrupted (Ctrl-C), the normal end"})
 public final class SubscribeCommand implements Callable<Integer> {
 
   static final int EXIT_REFUSED = 3;

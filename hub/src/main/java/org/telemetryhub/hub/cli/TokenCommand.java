@@ -5,13 +5,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.telemetryhub.hub.TokenSecrets;
 import org.telemetryhub.hub.address.DeviceIds;
 import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.auth.Revocations;
 import org.telemetryhub.hub.auth.TokenService;
 import org.telemetryhub.hub.config.DurationConverter;
-import org.telemetryhub.hub.config.HubSettings;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +20,9 @@ import picocli.CommandLine.Option;
  * {@code hub token --api NAME --role read}: prints a token signed with the hub's (first) secret.
  */
 @Command(name = "token", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Prints a signed token (JWT, HS256) for a device, a subscriber or the HTTP API on standard output.")
+    description = "Prints a signed token (JWT, HS256) for a device, a subscriber or the HTTP API on standard output.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:the token was printed", "2:bad options, or no token secret where the hub keeps it"})
 public final class TokenCommand implements Callable<Integer> {
 
   /** Exactly one of the three. */
@@ -55,7 +55,7 @@ public final class TokenCommand implements Callable<Integer> {
   Duration expiresIn;
 
   @Mixin
-  HubSettings settings;
+  SecretOptions secret;
 
   @Mixin
   ConfigFileOption configFile;
@@ -76,7 +76,7 @@ public final class TokenCommand implements Callable<Integer> {
     }
     Vertx vertx = Vertx.vertx();
     try {
-      TokenService tokens = new TokenService(vertx, TokenSecrets.load(settings), Revocations.none());
+      TokenService tokens = new TokenService(vertx, secret.load(), Revocations.none());
       String token;
       if (holder.device != null) {
         token = tokens.issueDeviceToken(holder.device, expiresIn);

@@ -16,6 +16,25 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     return parse(value);
   }
 
+  /** A duration as a person would type it back: 10s, 250ms, 5m, 2h, 30d (the largest whole unit). */
+  public static String format(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis == 0 || millis % 1000 != 0) {
+      return millis + "ms";
+    }
+    long seconds = millis / 1000;
+    if (seconds % 86_400 == 0) {
+      return seconds / 86_400 + "d";
+    }
+    if (seconds % 3600 == 0) {
+      return seconds / 3600 + "h";
+    }
+    if (seconds % 60 == 0) {
+      return seconds / 60 + "m";
+    }
+    return seconds + "s";
+  }
+
   public static Duration parse(String value) {
     String text = value.trim();
     Matcher matcher = SIMPLE.matcher(text);

@@ -106,7 +106,7 @@ public final class HubSettings {
       description = "Readings stamped further than this in the future are rejected. Default: ${DEFAULT-VALUE}.")
   Duration maxClockSkew;
 
-  @Option(names = "--store", defaultValue = "sqlite",
+  @Option(names = "--store", defaultValue = "sqlite", paramLabel = "sqlite|influx",
       description = "Storage backend: sqlite (embedded, in the data directory) or influx (InfluxDB 1.x, see --influx-*). "
           + "Default: ${DEFAULT-VALUE}.")
   String store;
@@ -433,7 +433,8 @@ public final class HubSettings {
       problems.add("max-clock-skew must not be negative");
     }
     if (heartbeatTimeout != null && heartbeatInterval != null && heartbeatTimeout.compareTo(heartbeatInterval) <= 0) {
-      problems.add("heartbeat-timeout (" + heartbeatTimeout + ") must be longer than heartbeat-interval (" + heartbeatInterval + ")");
+      problems.add("heartbeat-timeout (" + DurationConverter.format(heartbeatTimeout) + ") must be longer than heartbeat-interval ("
+          + DurationConverter.format(heartbeatInterval) + ")");
     }
     if (maxFrameSize < 16 || maxFrameSize > 16 * 1024 * 1024) {
       problems.add("max-frame-size must be between 16 bytes and 16 MiB, not " + maxFrameSize);

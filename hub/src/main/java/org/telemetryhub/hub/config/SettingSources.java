@@ -37,6 +37,10 @@ public final class SettingSources implements IDefaultValueProvider {
     }
     try (Reader reader = Files.newBufferedReader(path)) {
       properties.load(reader);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException("cannot read configuration file " + path + ": no such file");
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new IllegalArgumentException("cannot read configuration file " + path + ": permission denied");
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read configuration file " + path + ": " + e.getMessage());
     }

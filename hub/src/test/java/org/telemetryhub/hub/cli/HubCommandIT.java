@@ -68,6 +68,49 @@ class HubCommandIT {
     assertTrue(help.output().contains("HUB_PORT"));
   }
 
+  /** Verifies help as users of picocli tools expect it: only the command's own options, value kinds, variables, exit codes. */
+  @Test
+  void helpShowsOnlyTheCommandsOptionsWithValueKindsVariablesAndExitCodes() throws Exception {
+    HubProcess token = started(HubProcess.run(Map.of(), "token", "--help"));
+    assertEquals(0, token.awaitExit(WAIT));
+    assertFalse(token.output().contains("--port"), "token has no --port: " + token.output());
+    assertFalse(token.output().contains("--heartbeat"), token.output());
+    assertTrue(token.output().contains("--expires-in=DURATION"), token.output());
+    assertTrue(token.output().contains("--data-dir=DIR"), token.output());
+    assertTrue(token.output().contains("HUB_DATA_DIR"), token.output());
+    assertTrue(token.output().contains("Exit codes:"), token.output());
+
+    HubProcess serve = started(HubProcess.run(Map.of(), "serve", "--help"));
+    assertEquals(0, serve.awaitExit(WAIT));
+    assertTrue(serve.output().contains("--heartbeat-interval=DURATION"), serve.output());
+    assertTrue(serve.output().contains("--influx-url=URL"), serve.output());
+    assertTrue(serve.output().contains("--max-connections=N"), serve.output());
+    assertFalse(serve.output().matches("(?s).*=<[a-zA-Z]+>.*"), "no field names as value labels: " + serve.output());
+    assertTrue(serve.output().replaceAll("\\s+", " ").contains("Env: HUB_HEARTBEAT_INTERVAL."), serve.output());
+    assertTrue(serve.output().contains("Exit codes:") && serve.output().contains("invalid settings"), serve.output());
+  }
+
+  /** Verifies the messages of a misspelt option, a missing config file, an unknown HUB_ variable and a missing secret. */
+  @Test
+  void mistakesAreNamedWithWhatWasMeant() throws Exception {
+    HubProcess typo = started(HubProcess.run(Map.of(), "serve", "--prot=9090"));
+    assertEquals(2, typo.awaitExit(WAIT));
+    assertTrue(typo.output().contains("Did you mean --port?"), typo.output());
+
+    HubProcess noFile = started(HubProcess.run(Map.of(), "serve", "--config=" + dataDir.resolve("nope.properties")));
+    assertEquals(2, noFile.awaitExit(WAIT));
+    assertTrue(noFile.output().contains("cannot read configuration file " + dataDir.resolve("nope.properties") + ": no such file"),
+        noFile.output());
+
+    Path noSecret = dataDir.resolve("no-secret-here");
+    HubProcess token = started(HubProcess.run(Map.of("HUB_PROT", "9090"), "token", "--device=d1", "--data-dir=" + noSecret));
+    assertEquals(2, token.awaitExit(WAIT));
+    assertTrue(token.output().contains("warning: the environment variable HUB_PROT (did you mean HUB_PORT?) is not a setting"),
+        token.output());
+    assertTrue(token.output().contains("no token secret at " + noSecret.resolve("token-secret")), token.output());
+    assertFalse(Files.exists(noSecret), "no secret was made up: " + token.output());
+  }
+
   /** Verifies that invalid settings give a clear message and exit 2 before anything starts. */
   @Test
   void invalidSettingsExitWithAMessageBeforeStarting() throws Exception {
@@ -75,7 +118,7 @@ class HubCommandIT {
         "--heartbeat-timeout=10s", "--data-dir=" + dataDir));
     assertEquals(2, bad.awaitExit(WAIT));
     assertTrue(bad.output().contains("port must be between 0 and 65535, not 70000"), bad.output());
-    assertTrue(bad.output().contains("heartbeat-timeout (PT10S) must be longer than heartbeat-interval (PT30S)"));
+    assertTrue(bad.output().contains("heartbeat-timeout (10s) must be longer than heartbeat-interval (30s)"));
     assertFalse(bad.output().contains("listening"));
     try (java.util.stream.Stream<Path> created = Files.list(dataDir)) {
       assertEquals(List.of(), created.toList(), "nothing was created");

@@ -52,6 +52,7 @@ import org.telemetryhub.hub.protocol.Reading;
 import org.telemetryhub.hub.protocol.ReadingValidator;
 import org.telemetryhub.hub.pubsub.Broker;
 import org.telemetryhub.hub.pubsub.LocalBroker;
+import org.telemetryhub.hub.pubsub.StoreReplay;
 import org.telemetryhub.hub.pubsub.SubscriberChannel;
 import org.telemetryhub.hub.pubsub.SubscriberEndpoint;
 import org.telemetryhub.hub.store.EventSink;
@@ -150,7 +151,12 @@ public final class Hub {
           new ReadingFanOut(broker, alerts), device -> latestStored(vertx, store, device),
           metrics, clock, settings.heartbeatInterval(), settings.heartbeatTimeout(), settings.maxFrameSize(),
           settings.maxPendingPerDevice());
-      SubscriberChannel subscribers = new SubscriberChannel(broker, fleet, metrics, RuntimeSettings.subscriberLimits(settings),
+      if (cluster != null) {
+        cluster.commitBarrier(writer::barrier);
+      }
+      StoreReplay replay = new StoreReplay(store, writer, cluster == null ? null : cluster::barrier, fleet, settings.resumeLimit());
+      SubscriberChannel subscribers = new SubscriberChannel(broker, fleet, replay,
+          metrics, RuntimeSettings.subscriberLimits(settings),
           settings.heartbeatInterval(), settings.heartbeatTimeout());
       RetentionTask retention = new RetentionTask(vertx, store, Duration.ofDays(settings.retentionDays()), clock);
       Hub hub = new Hub(settings, vertx, cluster, store, writer, devices, subscribers, retention, meters, runtimeMeters);

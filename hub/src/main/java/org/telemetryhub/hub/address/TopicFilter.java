@@ -67,6 +67,17 @@ public final class TopicFilter {
     return levels.clone();
   }
 
+  /** Whether some topic of {@code kind} (readings, status, alerts) matches: its first level is the kind, + or #. */
+  public boolean couldMatchKind(String kind) {
+    String first = levels[0];
+    return first.equals(kind) || first.equals(ONE_LEVEL) || first.equals(REST);
+  }
+
+  /** The one device this filter names (readings/dev-1), or null when it has a wildcard for the device. */
+  public String device() {
+    return levels.length == 2 && !levels[1].equals(ONE_LEVEL) && !levels[1].equals(REST) ? levels[1] : null;
+  }
+
   public boolean matches(String kind, String device) {
     if (levels[0].equals(REST)) {
       return true;

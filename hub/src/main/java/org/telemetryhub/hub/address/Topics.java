@@ -8,6 +8,7 @@ public final class Topics {
   public static final String ALERTS = "alerts";
   /** Messages about the subscription itself, such as how many messages a slow subscriber lost. */
   public static final String CONTROL_LOST = "$hub/lost";
+  public static final String CONTROL_GAP = "$hub/gap";
 
   private Topics() {
   }

@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.telemetryhub.hub.client.Backoff;
+import org.telemetryhub.hub.client.ResumePoint;
 import org.telemetryhub.hub.client.WebSocketTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "subscribe", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Prints the messages of channels as JSON lines until interrupted (Ctrl-C).",
-        "Reconnects with backoff (1 s doubling to 30 s, plus jitter) and subscribes again."},
+        "Reconnects with backoff (1 s doubling to 30 s, plus jitter) and subscribes again, resuming readings from the "
+            + "hub's store: none missed, none printed twice."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"2:bad options", "3:the hub refused the token", "130:interrupted (Ctrl-C), the normal end"})
 public final class SubscribeCommand implements Callable<Integer> {
@@ -58,6 +60,7 @@ public final class SubscribeCommand implements Callable<Integer> {
   private WebSocketClient client;
   private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), new SplittableRandom());
   private final CountDownLatch refused = new CountDownLatch(1);
+  private final ResumePoint resume = new ResumePoint();
 
   @Override
   public Integer call() throws InterruptedException {
@@ -75,15 +78,25 @@ public final class SubscribeCommand implements Callable<Integer> {
       backoff.reset();
       System.err.println("subscribe: connected to " + url + ", subscribing to " + filters);
       ws.textMessageHandler(message -> {
-        System.out.println(message);
-        System.out.flush();
+        if (resume.accept(new JsonObject(message))) {
+          System.out.println(message);
+          System.out.flush();
+        }
       });
       ws.closeHandler(ignored -> {
+        resume.dropped(System.currentTimeMillis() / 1000);
         System.err.println("subscribe: connection closed (" + ws.closeStatusCode() + " " + ws.closeReason() + ")");
         reconnectLater();
       });
-      ws.writeTextMessage(new JsonObject().put("action", "subscribe").put("channels", new JsonArray(filters))
-          .put("last", last).put("policy", policy).put("id", "subscribe").encode());
+      JsonObject subscribe = new JsonObject().put("action", "subscribe").put("channels", new JsonArray(filters))
+          .put("last", last).put("policy", policy).put("id", "subscribe");
+      Long since = resume.since();
+      if (since != null) {
+        // After a reconnect: the readings missed meanwhile come from the hub's store first.
+        subscribe.put("since", since);
+        System.err.println("subscribe: resuming readings after " + since);
+      }
+      ws.writeTextMessage(subscribe.encode());
     }).onFailure(failure -> {
       if (failure instanceof UpgradeRejectedException rejected && (rejected.getStatus() == 401 || rejected.getStatus() == 403)) {
         System.err.println("subscribe: the hub refused the connection (HTTP " + rejected.getStatus() + "): check --token");

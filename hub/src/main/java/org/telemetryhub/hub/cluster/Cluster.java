@@ -102,6 +102,22 @@ public final class Cluster {
     return fleet;
   }
 
+  /**
+   * How this node answers another's commit barrier ({@link #barrier}): {@code local} is its own
+   * store writer's barrier, completing on the given context. Call before {@link #start}.
+   */
+  public void commitBarrier(java.util.function.Function<io.vertx.core.Context, Future<Void>> local) {
+    state.localBarrier(() -> local.apply(state.context()));
+  }
+
+  /**
+   * Completes once every other node has seen this node's subscriptions made so far and committed
+   * every reading it had taken by then (a subscriber resuming from the shared store reads after it).
+   */
+  public Future<Void> barrier() {
+    return state.barrier();
+  }
+
   /** Registers this node's consumers and learns the other nodes' state. Blocks; call before the hub serves. */
   public void start() throws Exception {
     Promise<Void> registered = Promise.promise();

@@ -86,6 +86,14 @@ final class ClusterState {
   private final Context context;
   // This node's own state, as published; changed on the state context only.
   private long seq;
+  private java.util.function.Supplier<Future<Void>> localBarrier = Future::succeededFuture;
+  /** Barrier requests from other nodes waiting until this node has applied their changes up to a number. */
+  private final List<SeqWaiter> seqWaiters = new ArrayList<>();
+
+  private record SeqWaiter(String node, long seq, Runnable then) {
+  }
+
+  static final long BARRIER_TIMEOUT_MILLIS = 5_000;
   private final Map<String, Integer> filterCounts = new HashMap<>();
   private final Map<String, Presence> ownDevices = new HashMap<>();
   private java.util.function.Supplier<Map<String, Long>> revocations = Map::of;
@@ -116,6 +124,11 @@ final class ClusterState {
     return context;
   }
 
+  /** What this node does when another asks for a commit barrier: its own store writer's barrier. */
+  void localBarrier(java.util.function.Supplier<Future<Void>> barrier) {
+    this.localBarrier = barrier;
+  }
+
   void addListener(Listener listener) {
     listeners.add(listener);
   }
@@ -132,7 +145,8 @@ final class ClusterState {
       EventBus bus = vertx.eventBus();
       MessageConsumer<JsonObject> changes = bus.consumer(CHANGES, this::onChange);
       MessageConsumer<Object> snapshots = bus.consumer(nodeAddress(nodeId, "state"), request -> request.reply(snapshot()));
-      Future.all(changes.completion(), snapshots.completion()).<Void>mapEmpty().onComplete(registered -> {
+      MessageConsumer<JsonObject> barriers = bus.consumer(nodeAddress(nodeId, "barrier"), this::onBarrierRequest);
+      Future.all(changes.completion(), snapshots.completion(), barriers.completion()).<Void>mapEmpty().onComplete(registered -> {
         if (registered.succeeded()) {
           manager.nodeListener(new NodeListener() {
             @Override
@@ -167,6 +181,62 @@ final class ClusterState {
       stopped.complete();
     });
     return stopped.future();
+  }
+
+  // ---- commit barriers across the cluster ----
+
+  /**
+   * Completes once every other node has applied this node's changes made so far (a subscription
+   * just added among them) and committed every reading it had submitted by then: from that point
+   * each of their readings reaches this node's subscribers live or is in the shared store.
+   */
+  Future<Void> barrier() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(ignored -> {
+      JsonObject request = new JsonObject().put("node", nodeId).put("seq", seq);
+      List<Future<Object>> answers = new ArrayList<>();
+      for (String peer : peers.keySet()) {
+        answers.add(vertx.eventBus().request(nodeAddress(peer, "barrier"), request,
+            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(BARRIER_TIMEOUT_MILLIS)).map(reply -> null));
+      }
+      Future.all(answers).<Void>mapEmpty().onComplete(done);
+    });
+    return done.future();
+  }
+
+  private void onBarrierRequest(Message<JsonObject> request) {
+    String from = request.body().getString("node");
+    long wanted = request.body().getLong("seq");
+    Runnable answer = () -> localBarrier.get().onComplete(committed -> {
+      if (committed.succeeded()) {
+        request.reply(true);
+      } else {
+        request.fail(500, committed.cause().getMessage());
+      }
+    });
+    Peer peer = peers.get(from);
+    if (peer != null && peer.seq >= wanted) {
+      answer.run();
+    } else {
+      seqWaiters.add(new SeqWaiter(from, wanted, answer));
+      if (peer == null) {
+        peerAdded(from);
+      }
+    }
+  }
+
+  /** After a peer's changes are applied up to {@code peer.seq}: the barrier requests that waited for them. */
+  private void appliedUpTo(Peer peer) {
+    if (seqWaiters.isEmpty()) {
+      return;
+    }
+    for (java.util.Iterator<SeqWaiter> waiting = seqWaiters.iterator(); waiting.hasNext(); ) {
+      SeqWaiter waiter = waiting.next();
+      if (waiter.node().equals(peer.id) && peer.seq >= waiter.seq()) {
+        waiting.remove();
+        waiter.then().run();
+      }
+    }
   }
 
   // ---- this node's changes (any thread) ----
@@ -253,6 +323,7 @@ final class ClusterState {
     }
     apply(peer, change);
     peer.seq = number;
+    appliedUpTo(peer);
   }
 
   private void apply(Peer peer, JsonObject change) {
@@ -346,6 +417,7 @@ final class ClusterState {
     snapshot.getJsonObject("revoked").forEach(entry ->
         listeners.forEach(l -> l.revoked(entry.getKey(), ((Number) entry.getValue()).longValue())));
     peer.seq = number;
+    appliedUpTo(peer);
     if (first) {
       LOG.info("cluster: node {} joined ({} devices connected there, {} channel filters)", peer.name, devices.size(),
           filters.size());
@@ -353,6 +425,7 @@ final class ClusterState {
   }
 
   private void peerLeft(String id) {
+    seqWaiters.removeIf(waiter -> waiter.node().equals(id)); // its barrier requests time out on its side
     Peer peer = peers.remove(id);
     if (peer == null) {
       return;

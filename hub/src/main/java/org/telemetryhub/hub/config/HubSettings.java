@@ -214,6 +214,11 @@ public final class HubSettings {
           + "Default: ${DEFAULT-VALUE} (1 MiB).")
   long subscriberQueueBytes;
 
+  @Option(names = "--resume-limit", defaultValue = "10000",
+      description = "Stored readings one subscribe request with 'since' replays at most; what it cuts off is reported on "
+          + "$hub/gap. Default: ${DEFAULT-VALUE}.")
+  int resumeLimit;
+
   @Option(names = "--max-request-size", defaultValue = "65536",
       description = "Largest subscriber request (one text message, fragments included), in bytes; larger ones close the "
           + "connection with 1009. Default: ${DEFAULT-VALUE}.")
@@ -344,6 +349,7 @@ public final class HubSettings {
   public Duration influxMetricsStep() { return influxMetricsStep; }
   public int batchSize() { return batchSize; }
   public Duration batchMaxAge() { return batchMaxAge; }
+  public int resumeLimit() { return resumeLimit; }
   public int storeQueueCapacity() { return storeQueueCapacity; }
   public int maxPendingPerDevice() { return maxPendingPerDevice; }
   public int retentionDays() { return retentionDays; }
@@ -478,6 +484,9 @@ public final class HubSettings {
     }
     if (subscriberQueueBytes < 1024) {
       problems.add("subscriber-queue-bytes must be at least 1024, not " + subscriberQueueBytes);
+    }
+    if (resumeLimit < 1 || resumeLimit > 1_000_000) {
+      problems.add("resume-limit must be from 1 to 1000000, not " + resumeLimit);
     }
     if (maxRequestSize < 256 || maxRequestSize > 16 * 1024 * 1024) {
       problems.add("max-request-size must be between 256 bytes and 16 MiB, not " + maxRequestSize);

@@ -127,7 +127,6 @@ final class DeviceConnection implements Session, AckSink, HubWebSocket.Owner {
       }
       if (reason == null) {
         valid.add(reading);
-        channel.onValidReading.accept(reading);
       } else {
         reject(reading, reason);
       }
@@ -135,7 +134,13 @@ final class DeviceConnection implements Session, AckSink, HubWebSocket.Owner {
     received += packets;
     channel.metrics.readingsReceived(packets);
     channel.registry.packetsArrived(deviceId, this, valid.isEmpty() ? null : valid.get(valid.size() - 1));
-    if (!channel.writer.submit(deviceId, valid, received, this, context)) {
+    boolean room = channel.writer.submit(deviceId, valid, received, this, context);
+    // Published after they are submitted: a subscriber resuming from the store, which waits for
+    // what was submitted before it subscribed, then gets each reading either from the store or live.
+    for (Reading reading : valid) {
+      channel.onValidReading.accept(reading);
+    }
+    if (!room) {
       socket.pause(PauseReason.STORE_FULL);
       channel.writer.whenDrained(() -> context.runOnContext(ignored -> socket.resume(PauseReason.STORE_FULL)));
     }

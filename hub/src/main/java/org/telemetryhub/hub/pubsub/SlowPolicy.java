@@ -23,6 +23,11 @@ public enum SlowPolicy {
     return metricTag;
   }
 
+  /** The reason a $hub/gap report gives for messages this policy dropped: conflated, drop-oldest. */
+  public String gapReason() {
+    return this == CONFLATE ? "conflated" : wireName();
+  }
+
   public String wireName() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }

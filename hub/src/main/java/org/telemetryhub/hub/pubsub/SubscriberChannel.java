@@ -10,7 +10,7 @@ import org.telemetryhub.hub.websocket.HubWebSocket;
 
 /**
  * What every subscriber connection of one hub shares: the broker, the fleet's devices (for
- * retained messages), the request protocol, the limits, the socket settings, the open connections.
+ * retained messages), the replay from the store (resume), the request protocol, the limits, the socket settings, the open connections.
  */
 public final class SubscriberChannel {
 
@@ -25,16 +25,18 @@ public final class SubscriberChannel {
 
   final Broker broker;
   final FleetView fleet;
+  final StoreReplay replay;
   final HubMetrics metrics;
   final Limits limits;
   final SubscriberProtocol protocol;
   final HubWebSocket.Settings socketSettings;
   final Set<SubscriberConnection> open = ConcurrentHashMap.newKeySet();
 
-  public SubscriberChannel(Broker broker, FleetView fleet, HubMetrics metrics, Limits limits,
+  public SubscriberChannel(Broker broker, FleetView fleet, StoreReplay replay, HubMetrics metrics, Limits limits,
                            Duration heartbeatInterval, Duration heartbeatTimeout) {
     this.broker = broker;
     this.fleet = fleet;
+    this.replay = replay;
     this.metrics = metrics;
     this.limits = limits;
     this.protocol = new SubscriberProtocol(limits.maxChannelsPerRequest(), limits.maxSubscriptionsPerConnection());

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import org.telemetryhub.hub.address.TopicFilter;
 import org.telemetryhub.hub.auth.SubscriberGrant;
+import org.telemetryhub.hub.liveness.DeviceView;
 import org.telemetryhub.hub.websocket.BurstWriter;
 import org.telemetryhub.hub.websocket.CloseCause;
 import org.telemetryhub.hub.websocket.HubWebSocket.PauseReason;
@@ -41,6 +42,12 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
   private final SubscriberQueue queue;
   private final BurstWriter writer;
   private final Set<TopicFilter> subscriptions = new LinkedHashSet<>();
+  /**
+   * The (device, ts) of readings a resume replayed, kept a while after the seam: in a cluster a live
+   * copy from another node can arrive after the replay that already carried it.
+   */
+  private volatile Set<String> replayedRecently;
+  private static final long LATE_COPIES_MILLIS = 10_000;
   private long delivered;
   private long lastLostReportMillis;
   private boolean lostReportPending;
@@ -88,31 +95,63 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
       channel.broker.unsubscribe(this, filter);
     }
     List<byte[]> replies = new ArrayList<>(outcome.errors());
-    if (outcome.retainedFor().isEmpty()) {
+    if (!outcome.looksUp()) {
       if (outcome.ack() != null) {
         replies.add(outcome.ack());
       }
       reply(replies);
       return;
     }
-    // The retained messages come first, then the ack, then live messages: live messages of the
-    // new filters wait in the queue meanwhile, and the next request waits too (in a cluster the
-    // other nodes are asked, which takes a round trip).
+    // Stored readings (resume) and retained messages come first, then the ack, then live messages:
+    // live messages of the new filters wait in the queue meanwhile, and the next request waits too
+    // (the store is read, and in a cluster the other nodes are asked).
     queue.holdPublished();
     socket.pause(PauseReason.RETAINED_LOOKUP);
-    channel.fleet.devices().onComplete(views -> context.runOnContext(ignored -> {
-      if (views.succeeded()) {
-        replies.addAll(Messages.retained(outcome.retainedFor(), views.result()));
+    Future<StoreReplay.Result> replayed = outcome.replayFor().isEmpty() ? Future.succeededFuture(StoreReplay.Result.NONE)
+        : channel.replay.replay(outcome.replayFor(), outcome.since(), context);
+    Future<List<DeviceView>> devices = outcome.retainedFor().isEmpty() ? Future.succeededFuture(List.of()) : channel.fleet.devices();
+    Future.join(replayed, devices).onComplete(ignored -> context.runOnContext(ignoredToo -> {
+      StoreReplay.Result replay = replayed.succeeded() ? replayed.result() : StoreReplay.Result.NONE;
+      if (replayed.failed()) {
+        replies.add(SubscriberProtocol.error("stored readings unavailable: " + replayed.cause().getMessage(), null, null));
+      }
+      replies.addAll(replay.messages());
+      replies.addAll(replay.gaps());
+      if (devices.succeeded()) {
+        for (byte[] retained : Messages.retained(outcome.retainedFor(), devices.result())) {
+          String key = seamKey(retained);
+          if (key != null && replay.sent().contains(key)) {
+            continue; // the latest reading was replayed already
+          }
+          replies.add(retained);
+        }
       } else {
-        replies.add(SubscriberProtocol.error("retained messages unavailable: " + views.cause().getMessage(), null, null));
+        replies.add(SubscriberProtocol.error("retained messages unavailable: " + devices.cause().getMessage(), null, null));
       }
       if (outcome.ack() != null) {
         replies.add(outcome.ack());
       }
-      queue.releasePublished();
+      if (!replay.sent().isEmpty()) {
+        replayedRecently = replay.sent();
+        context.owner().setTimer(LATE_COPIES_MILLIS, id -> {
+          if (replayedRecently == replay.sent()) {
+            replayedRecently = null;
+          }
+        });
+      }
+      queue.releasePublished(held -> {
+        String key = seamKey(held.message());
+        return key != null && replay.sent().contains(key);
+      });
       act(queue.control(replies));
       socket.resume(PauseReason.RETAINED_LOOKUP);
     }));
+  }
+
+  /** The (device, ts) of a held live reading, to compare with what the replay sent; null for other messages. */
+  private static String seamKey(byte[] message) {
+    long ts = Messages.readingTs(message);
+    return ts < 0 ? null : StoreReplay.key(Messages.readingDevice(message), ts);
   }
 
   /**
@@ -135,6 +174,10 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
   /** Called by publishers on any event loop. */
   @Override
   public void offer(String topic, byte[] message, long publishedNanos) {
+    Set<String> replayed = replayedRecently;
+    if (replayed != null && replayed.contains(seamKey(message))) {
+      return; // the replay carried it
+    }
     act(queue.offer(topic, message, publishedNanos));
   }
 
@@ -193,7 +236,10 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
     return written;
   }
 
-  /** Tells the subscriber, on $hub/lost, how many messages it lost since the last report: at most once a second. */
+  /**
+   * Tells the subscriber what it lost since the last report, at most once a second: how many on
+   * $hub/lost, and on $hub/gap each channel with the ts range and count of what it did not get.
+   */
   private void reportLost() {
     if (lostReportPending) {
       return;
@@ -210,7 +256,9 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
     long lost = queue.takeLostUnreported();
     if (lost > 0) {
       lastLostReportMillis = System.currentTimeMillis();
-      reply(List.of(Messages.lost(lost, queue.lostTotal(), queue.policy())));
+      List<byte[]> reports = new ArrayList<>(queue.takeGaps());
+      reports.add(0, Messages.lost(lost, queue.lostTotal(), queue.policy()));
+      reply(reports);
     }
   }
 

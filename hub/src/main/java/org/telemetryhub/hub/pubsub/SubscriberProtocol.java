@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.telemetryhub.hub.address.Echo;
 import org.telemetryhub.hub.address.TopicFilter;
+import org.telemetryhub.hub.address.Topics;
 import org.telemetryhub.hub.auth.SubscriberGrant;
 
 /**
@@ -23,10 +24,16 @@ final class SubscriberProtocol {
 
   /**
    * What one request does: filters to add and to drop, the filters whose retained messages are
-   * wanted ({@code last}), the slow-consumer policy it sets (or null), error replies and the ack (or null).
+   * wanted ({@code last}), the readings filters whose stored readings after {@code since} are
+   * wanted (resume), the slow-consumer policy it sets (or null), error replies and the ack (or null).
    */
-  record Outcome(List<TopicFilter> add, List<TopicFilter> remove, List<TopicFilter> retainedFor, SlowPolicy policy,
-                 List<byte[]> errors, byte[] ack) {
+  record Outcome(List<TopicFilter> add, List<TopicFilter> remove, List<TopicFilter> retainedFor, List<TopicFilter> replayFor,
+                 long since, SlowPolicy policy, List<byte[]> errors, byte[] ack) {
+
+    /** Whether replies must wait for a lookup (retained messages, stored readings) before the ack. */
+    boolean looksUp() {
+      return !retainedFor.isEmpty() || !replayFor.isEmpty();
+    }
   }
 
   private final int maxChannelsPerRequest;
@@ -49,7 +56,7 @@ final class SubscriberProtocol {
 
   /** An error reply that stands for the whole message, such as for a binary frame. */
   static Outcome refused(String message, Object id) {
-    return new Outcome(List.of(), List.of(), List.of(), null, List.of(error(message, id, null)), null);
+    return new Outcome(List.of(), List.of(), List.of(), List.of(), 0, null, List.of(error(message, id, null)), null);
   }
 
   private Outcome subscribe(SubscriberRequest request, SubscriberGrant grant, Set<TopicFilter> held) {
@@ -78,8 +85,11 @@ final class SubscriberProtocol {
         wanted.add(filter);
       }
     }
-    return new Outcome(List.copyOf(add), List.of(), request.last() ? List.copyOf(wanted) : List.of(), request.policy(),
-        errors, id == null ? null : ack(id));
+    // Resume applies to the readings filters of the request: only readings are stored.
+    List<TopicFilter> replayFor = request.since() == null ? List.of()
+        : wanted.stream().filter(filter -> filter.couldMatchKind(Topics.READINGS)).toList();
+    return new Outcome(List.copyOf(add), List.of(), request.last() ? List.copyOf(wanted) : List.of(), replayFor,
+        request.since() == null ? 0 : request.since(), request.policy(), errors, id == null ? null : ack(id));
   }
 
   private static Outcome unsubscribe(SubscriberRequest request, Set<TopicFilter> held) {
@@ -95,7 +105,7 @@ final class SubscriberProtocol {
         errors.add(error(e.getMessage(), request.id(), Echo.of(String.valueOf(entry))));
       }
     }
-    return new Outcome(List.of(), List.copyOf(remove), List.of(), null, errors,
+    return new Outcome(List.of(), List.copyOf(remove), List.of(), List.of(), 0, null, errors,
         request.id() == null ? null : ack(request.id()));
   }
 

@@ -1,10 +1,13 @@
 package org.telemetryhub.hub.pubsub;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.telemetryhub.hub.address.TopicFilter;
 
 /**
  * The bounded queue between publishers (any event loop) and one subscriber's socket (its own
@@ -49,6 +52,22 @@ final class SubscriberQueue {
   private boolean overflowed;
   private long lostUnreported;
   private long lostTotal;
+  /** Losses per channel since the last report, for $hub/gap; at most MAX_GAP_CHANNELS, the rest under "#". */
+  private final Map<String, Gap> gaps = new LinkedHashMap<>();
+
+  /** Published messages of one channel dropped since the last report: how many, their ts range (readings), why. */
+  private static final class Gap {
+    long count;
+    long from = Long.MAX_VALUE;
+    long to = Long.MIN_VALUE;
+    final String reason;
+
+    Gap(String reason) {
+      this.reason = reason;
+    }
+  }
+
+  static final int MAX_GAP_CHANNELS = 1_000;
 
   SubscriberQueue(int capacity, long capacityBytes, LossListener lossListener) {
     this.capacity = capacity;
@@ -122,6 +141,23 @@ final class SubscriberQueue {
     lostUnreported++;
     lostTotal++;
     lossListener.lost(policy, 1);
+    String channel = gaps.size() < MAX_GAP_CHANNELS || gaps.containsKey(message.topic()) ? message.topic() : TopicFilter.REST;
+    Gap gap = gaps.computeIfAbsent(channel, ignored -> new Gap(policy.gapReason()));
+    gap.count++;
+    long ts = Messages.readingTs(message.message());
+    if (ts >= 0 && channel.equals(message.topic())) {
+      gap.from = Math.min(gap.from, ts);
+      gap.to = Math.max(gap.to, ts);
+    }
+  }
+
+  /** The $hub/gap messages of the losses since the last call, one per channel. */
+  synchronized List<byte[]> takeGaps() {
+    List<byte[]> messages = new ArrayList<>(gaps.size());
+    gaps.forEach((channel, gap) -> messages.add(StoreReplay.gap(channel, gap.from == Long.MAX_VALUE ? null : gap.from,
+        gap.to, gap.count, gap.reason)));
+    gaps.clear();
+    return messages;
   }
 
   private void removed(Pending message) {
@@ -139,6 +175,21 @@ final class SubscriberQueue {
 
   /** Published messages go out again, after the replies queued by then; the caller queues those and flushes. */
   synchronized void releasePublished() {
+    publishedHeld = false;
+  }
+
+  /**
+   * As {@link #releasePublished()}, first removing the held messages {@code alreadySent} says the
+   * replies carry (the live copies of replayed readings); they are not losses.
+   */
+  synchronized void releasePublished(java.util.function.Predicate<Pending> alreadySent) {
+    for (Iterator<Pending> held = pending.iterator(); held.hasNext(); ) {
+      Pending message = held.next();
+      if (alreadySent.test(message)) {
+        held.remove();
+        removed(message);
+      }
+    }
     publishedHeld = false;
   }
 

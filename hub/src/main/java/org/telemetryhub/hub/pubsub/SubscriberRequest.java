@@ -8,14 +8,14 @@ import org.telemetryhub.hub.address.TopicFilter;
 
 /**
  * One request of a subscriber (docs/subscriber-protocol.md), read from its JSON text and checked:
- * {@code {"action":"subscribe","channels":[...],"id":7,"last":true,"policy":"conflate"}}. The
+ * {@code {"action":"subscribe","channels":[...],"id":7,"last":true,"policy":"conflate","since":1764400000}}. The
  * channel entries are kept as sent; each is parsed as a filter where it is used, so that one bad
  * entry does not spoil the others.
  *
  * <p>Parsing never throws for any text: malformed input becomes an {@link Invalid} whose message
  * is fit for an error reply and never longer than a few hundred characters.
  */
-record SubscriberRequest(Action action, List<Object> channels, Object id, boolean last, SlowPolicy policy) {
+record SubscriberRequest(Action action, List<Object> channels, Object id, boolean last, SlowPolicy policy, Long since) {
 
   enum Action { SUBSCRIBE, UNSUBSCRIBE }
 
@@ -73,7 +73,15 @@ record SubscriberRequest(Action action, List<Object> channels, Object id, boolea
         throw new Invalid(e.getMessage(), id);
       }
     }
-    return new SubscriberRequest(parsed, list.getList(), id, Boolean.TRUE.equals(request.getValue("last")), policy);
+    Long since = null;
+    Object sinceValue = request.getValue("since");
+    if (sinceValue != null) {
+      if (!(sinceValue instanceof Integer || sinceValue instanceof Long) || ((Number) sinceValue).longValue() < 0) {
+        throw new Invalid("'since' must be a time in epoch seconds (a whole number, 0 or more)", id);
+      }
+      since = ((Number) sinceValue).longValue();
+    }
+    return new SubscriberRequest(parsed, list.getList(), id, Boolean.TRUE.equals(request.getValue("last")), policy, since);
   }
 
   /**

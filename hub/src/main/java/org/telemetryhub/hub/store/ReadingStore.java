@@ -29,6 +29,9 @@ public interface ReadingStore extends AutoCloseable {
   /** Readings of the device with {@code from <= ts <= to}, oldest first, at most {@code limit}. */
   List<Reading> query(String device, long fromEpochSeconds, long toEpochSeconds, int limit) throws StoreException;
 
+  /** How many readings of the device have {@code from <= ts <= to}. */
+  long count(String device, long fromEpochSeconds, long toEpochSeconds) throws StoreException;
+
   /** The newest stored timestamp of the device (epoch seconds), or -1 when none is stored. */
   long latestTimestamp(String device) throws StoreException;
 

@@ -1,6 +1,8 @@
 package org.telemetryhub.hub.store;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -53,6 +55,24 @@ public final class StoreWriter {
     for (WriteLane lane : lanes) {
       lane.start();
     }
+  }
+
+  /**
+   * Completes (on {@code context}) once every reading submitted before this call is committed, on
+   * every lane: a subscriber resuming from the store reads after it, so that a reading published
+   * before its subscription is in the store by then.
+   */
+  public Future<Void> barrier(Context context) {
+    Promise<Void> promise = Promise.promise();
+    AtomicInteger lanesLeft = new AtomicInteger(lanes.length);
+    for (WriteLane lane : lanes) {
+      lane.barrier(() -> {
+        if (lanesLeft.decrementAndGet() == 0) {
+          context.runOnContext(ignored -> promise.tryComplete());
+        }
+      });
+    }
+    return promise.future();
   }
 
   /** How many lanes write at once. */

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
@@ -51,6 +52,23 @@ final class WriteLane {
   private final ArrayDeque<AckSink> turns = new ArrayDeque<>();
   private int waitingReadings;
   private long waitingSinceNanos;
+  /** Barriers waiting for the last submission of each connection that was waiting when they arrived. */
+  private final List<Barrier> barriers = new ArrayList<>();
+
+  /** Runs {@code done} (on the lane's thread) once every submission made before the barrier is committed. */
+  private static final class Barrier implements AckSink {
+    final Runnable done;
+    final Set<Submission> tails = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    Barrier(Runnable done) {
+      this.done = done;
+    }
+
+    @Override
+    public void acked(long cumulativePackets) {
+      // never called: a barrier is not written
+    }
+  }
 
   WriteLane(String name, ReadingStore store, int batchSize, Duration maxWait, HubMetrics metrics, IntConsumer stored) {
     this.store = store;
@@ -67,6 +85,14 @@ final class WriteLane {
 
   void submit(Submission submission) {
     incoming.add(submission);
+  }
+
+  /**
+   * Runs {@code done} on the lane's thread once every submission this lane took before this call
+   * is committed: it queues behind them, and waits for the last waiting frame of each connection.
+   */
+  void barrier(Runnable done) {
+    incoming.add(new Submission(List.of(), 0, new Barrier(done), null, System.nanoTime()));
   }
 
   String failure() {
@@ -100,6 +126,9 @@ final class WriteLane {
             continue;
           }
           enqueue(first);
+          if (turns.isEmpty()) {
+            continue; // it was a barrier, and nothing waited
+          }
         }
         takeIncoming();
         awaitFullerBatch();
@@ -122,6 +151,17 @@ final class WriteLane {
   }
 
   private void enqueue(Submission submission) {
+    if (submission.sink() instanceof Barrier barrier) {
+      for (ArrayDeque<Submission> ofSink : waiting.values()) {
+        barrier.tails.add(ofSink.peekLast());
+      }
+      if (barrier.tails.isEmpty()) {
+        barrier.done.run();
+      } else {
+        barriers.add(barrier);
+      }
+      return;
+    }
     if (turns.isEmpty()) {
       waitingSinceNanos = submission.submittedNanos();
     }
@@ -215,6 +255,16 @@ final class WriteLane {
     }
     metrics.readingsStored(count);
     stored.accept(count);
+    if (!barriers.isEmpty()) {
+      for (java.util.Iterator<Barrier> open = barriers.iterator(); open.hasNext(); ) {
+        Barrier barrier = open.next();
+        batch.forEach(barrier.tails::remove);
+        if (barrier.tails.isEmpty()) {
+          open.remove();
+          barrier.done.run();
+        }
+      }
+    }
     for (Submission submission : latest.values()) {
       metrics.ackLatency(now - oldest.get(submission.sink()));
       submission.context().runOnContext(ignored -> submission.sink().acked(submission.cumulativePackets()));

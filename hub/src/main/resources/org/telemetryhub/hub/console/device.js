@@ -31,6 +31,8 @@ export class DevicePage {
     this.feed = new LiveFeed(['readings/', 'status/', 'alerts/'].map((kind) => kind + id), {
       onMessage: (channel, payload) => this.received(channel, payload),
       onState,
+      // After a reconnect the hub replays the readings stored since the newest one charted.
+      sinceFor: (channel) => (channel.startsWith('readings/') && this.readings.size > 0 ? this.newestTs() : null),
     });
     this.load();
   }
@@ -78,6 +80,14 @@ export class DevicePage {
       from = history.readings[history.readings.length - 1].ts + 1;
     }
     this.drawSoon();
+  }
+
+  newestTs() {
+    let newest = 0;
+    for (const ts of this.readings.keys()) {
+      newest = Math.max(newest, ts);
+    }
+    return newest;
   }
 
   received(channel, payload) {

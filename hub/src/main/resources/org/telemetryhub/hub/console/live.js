@@ -1,7 +1,8 @@
 // One WebSocket to /ws/subscribe carrying every channel a page follows. When it drops, it
 // reconnects with the device simulator's backoff: 1 s doubling to 30 s, plus up to half that again
 // at random, reset once a connection is up. Every (re)connection subscribes again and asks for the
-// retained last message of each channel, so nothing shown goes stale across a reconnect.
+// retained last message of each channel, and, where the page says since when, for the readings
+// stored meanwhile: nothing shown goes stale or missing across a reconnect.
 import { token } from './session.js';
 
 const INITIAL_DELAY_MS = 1000;
@@ -9,10 +10,12 @@ const MAX_DELAY_MS = 30000;
 
 export class LiveFeed {
   // channels: filters to follow; onMessage(channel, payload); onState('live' | 'retrying', detail);
-  // onRefused(channel): a filter the token does not grant.
-  constructor(channels, { onMessage, onState, onRefused }) {
+  // onRefused(channel): a filter the token does not grant; sinceFor(channel): the epoch second after
+  // which the hub should replay stored readings on a (re)subscribe, or null (resume after a reconnect).
+  constructor(channels, { onMessage, onState, onRefused, sinceFor }) {
     this.channels = channels;
     this.onMessage = onMessage;
+    this.sinceFor = sinceFor || (() => null);
     this.onState = onState || (() => {});
     this.onRefused = onRefused || (() => {});
     this.failures = 0;
@@ -49,7 +52,12 @@ export class LiveFeed {
   subscribe(channel) {
     const id = this.nextId++;
     this.requests.set(id, channel);
-    this.socket.send(JSON.stringify({ action: 'subscribe', channels: [channel], id, last: true }));
+    const request = { action: 'subscribe', channels: [channel], id, last: true };
+    const since = this.sinceFor(channel);
+    if (since !== null && since !== undefined) {
+      request.since = since;
+    }
+    this.socket.send(JSON.stringify(request));
   }
 
   follow(channel) {

@@ -263,6 +263,49 @@ class HubCommandIT {
     return token.output().strip();
   }
 
+  /** Verifies that 'hub subscribe' resumes after the hub restarts: the readings stored meanwhile, none twice. */
+  @Test
+  void subscribeResumesFromTheStoreAfterAReconnect(Vertx vertx) throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Path data = dataDir.resolve("resume");
+    org.telemetryhub.hub.testing.TestHub hub = org.telemetryhub.hub.testing.TestHub.start(data, "--port=" + port);
+    long base = java.time.Instant.now().getEpochSecond() - 100;
+    HubProcess subscriber = started(HubProcess.run(Map.of(), "subscribe", "readings/+", "--url", "ws://127.0.0.1:" + port,
+        "--token", SubscriberClient.subscriberToken("readings/+")));
+    try {
+      Poll.until("subscribed", WAIT, () -> subscriber.output().contains("subscribing to"));
+      DeviceClient device = DeviceClient.open(DeviceClient.client(vertx), port, "dev-resume");
+      for (int i = 0; i < 10; i++) {
+        device.sendPackets(20f, base + i, 40f, 1000f);
+      }
+      Poll.until("ten readings printed", WAIT, () -> printedTs(subscriber).size() == 10);
+      hub.close();
+
+      hub = org.telemetryhub.hub.testing.TestHub.start(data, "--port=" + port);
+      DeviceClient again = DeviceClient.open(DeviceClient.client(vertx), port, "dev-resume");
+      for (int i = 10; i < 20; i++) {
+        again.sendPackets(20f, base + i, 40f, 1000f);
+      }
+      again.awaitAck(10, WAIT); // stored, most likely before the subscriber is back: they come from the store
+      Poll.until("twenty readings printed", Duration.ofSeconds(40), () -> printedTs(subscriber).size() >= 20);
+      Thread.sleep(500); // a repeat would show up now
+      List<Long> printed = printedTs(subscriber);
+      assertEquals(java.util.stream.LongStream.range(base, base + 20).boxed().toList(), printed.stream().sorted().toList(),
+          "every reading once: " + subscriber.output());
+      assertTrue(subscriber.output().contains("subscribe: resuming readings after"), subscriber.output());
+    } finally {
+      hub.close();
+    }
+  }
+
+  private static List<Long> printedTs(HubProcess subscriber) {
+    return java.util.Arrays.stream(subscriber.output().split("\n")).filter(line -> line.startsWith("{\"channel\":\"readings/"))
+        .map(line -> new io.vertx.core.json.JsonObject(line).getJsonObject("payload").getLong("ts")).toList();
+  }
+
   /** Verifies 'hub subscribe' over wss:// trusting the hub's self-signed certificate with --trust-cert. */
   @Test
   void terminalSubscriberOverTls(Vertx vertx) throws Exception {

@@ -175,6 +175,48 @@ class ClusterIT {
     device.close();
   }
 
+  /** Verifies resume across nodes: a device streams on node 0 while subscribers on node 1 resume; each reading once. */
+  @Test
+  @Order(4)
+  void aSubscriberResumesFromTheSharedStoreWithoutMissingOrRepeatingAReadingOfAnotherNode() throws Exception {
+    DeviceClient device = DeviceClient.open(devices, cluster.port(0), "resume-1");
+    long base = anHourAgo() - 10_000;
+    int total = 2_000;
+    List<SubscriberClient> resumed = new java.util.ArrayList<>();
+    for (int sent = 0; sent < total; sent += 20) {
+      Object[] frame = new Object[80];
+      for (int k = 0; k < 20; k++) {
+        frame[k * 4] = 20f;
+        frame[k * 4 + 1] = base + sent + k;
+        frame[k * 4 + 2] = 40f;
+        frame[k * 4 + 3] = 1000f;
+      }
+      device.sendPackets(frame);
+      if (sent % 400 == 0) {
+        SubscriberClient subscriber = SubscriberClient.open(subscribers, cluster.port(1), "readings/#");
+        subscriber.send(new JsonObject().put("action", "subscribe").put("channels", new JsonArray().add("readings/resume-1"))
+            .put("id", "resume").put("since", base - 1));
+        resumed.add(subscriber);
+      }
+      long upTo = sent;
+      Poll.until("acks up to " + upTo, Duration.ofSeconds(20), () -> device.lastAck() >= upTo);
+    }
+    Poll.until("all acked", Duration.ofSeconds(20), () -> device.lastAck() >= total);
+    for (SubscriberClient subscriber : resumed) {
+      subscriber.awaitAck("resume");
+      Poll.until("every reading", Duration.ofSeconds(20), () -> subscriber.messagesOn("readings/resume-1").size() >= total);
+      Thread.sleep(200);
+      List<Long> got = subscriber.messagesOn("readings/resume-1").stream().map(ClusterIT::readingTs).toList();
+      assertEquals(total, got.size(), "none repeated");
+      assertEquals(total, got.stream().distinct().count(), "none repeated");
+      assertEquals(base, (long) got.stream().min(Long::compare).orElseThrow());
+      assertEquals(base + total - 1, (long) got.stream().max(Long::compare).orElseThrow(), "none missing");
+    }
+    resumed.forEach(subscriber -> subscriber.socket().close());
+    Poll.until("the resumed subscribers gone", WAIT, () -> cluster.api(1).metric("hub_subscriber_connections_active") == 0);
+    device.close();
+  }
+
   @Test
   @Order(5)
   void messagesCrossToAnotherNodeOnlyWhenSubscribedThereAndOncePerNode() throws Exception {

@@ -163,6 +163,31 @@ class ConsoleIT {
     waitFor(SHOWN_WITHIN, "back-1 listed online after the reconnect", () -> row("back-1", "online"));
   }
 
+  @Test
+  void afterAReconnectTheChartHasTheReadingsStoredMeanwhile() throws Exception {
+    long start = now() - 60;
+    DeviceClient device = DeviceClient.open(devices, hub.port(), "dev-gap");
+    for (int i = 0; i < 10; i++) {
+      device.sendPackets(20f, start + i, 45f, 1010f);
+    }
+    device.awaitAck(10, Duration.ofSeconds(5));
+    signInWith(Tokens.api("console-test", ApiAccess.Role.READ));
+    browser.get(consoleUrl() + "#/device/dev-gap");
+    waitFor(Duration.ofSeconds(5), "ten readings charted", () -> points("temperature") == 10 ? true : null);
+    int port = hub.port();
+    hub.close();
+    waitFor(Duration.ofSeconds(10), "the console noticed", () -> "retrying".equals(first(By.id("live-state")).getAttribute("data-state"))
+        ? true : null);
+
+    hub = TestHub.start(dataDir, "--port=" + port);
+    DeviceClient again = DeviceClient.open(devices, hub.port(), "dev-gap");
+    for (int i = 10; i < 15; i++) {
+      again.sendPackets(21f, start + i, 45f, 1010f);
+    }
+    again.awaitAck(5, Duration.ofSeconds(5)); // stored while the console is still waiting to reconnect
+    waitFor(Duration.ofSeconds(40), "the five readings stored meanwhile, on the chart", () -> points("temperature") == 15 ? true : null);
+  }
+
   private void signInWith(String token) {
     browser.get(consoleUrl() + "#token=" + token);
     waitFor(Duration.ofSeconds(5), "the fleet page", () -> first(By.id("fleet")).isDisplayed() ? true : null);

@@ -117,4 +117,20 @@ class SubscriberQueueTest {
     queue.poll();
     assertEquals(3, queue.controlBytes());
   }
+
+  @Test
+  void everyLossIsAGapPerChannelWithItsTsRangeCountAndReason() {
+    SubscriberQueue queue = queue(2);
+    for (long ts = 100; ts < 110; ts++) {
+      queue.offer("readings/a", Messages.reading(new org.telemetryhub.hub.protocol.Reading("a", ts, 20f, 40f, 1000f)), 1);
+    }
+    queue.offer("status/a", bytes("{\"channel\":\"status/a\"}"), 1);
+    List<io.vertx.core.json.JsonObject> gaps = queue.takeGaps().stream()
+        .map(gap -> new io.vertx.core.json.JsonObject(new String(gap, StandardCharsets.UTF_8)).getJsonObject("payload")).toList();
+    // Conflate kept readings 108 and 109 until the status message pushed out the oldest of them.
+    assertEquals(List.of(
+        new io.vertx.core.json.JsonObject().put("channel", "readings/a").put("from", 100).put("to", 108).put("count", 9)
+            .put("reason", "conflated")), gaps);
+    assertEquals(List.of(), queue.takeGaps(), "reported once");
+  }
 }

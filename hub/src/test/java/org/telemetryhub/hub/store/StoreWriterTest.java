@@ -62,6 +62,7 @@ class StoreWriterTest {
     int stored() { return batches.stream().mapToInt(List::size).sum(); }
     @Override public List<Reading> query(String device, long from, long to, int limit) { return List.of(); }
     @Override public long latestTimestamp(String device) { return -1; }
+    @Override public long count(String device, long from, long to) { return 0; }
     @Override public List<Reading> latestReadings() { return List.of(); }
     @Override public boolean hasReadings(String device) { return false; }
     @Override public long deleteOlderThan(long cutoff) { return 0; }

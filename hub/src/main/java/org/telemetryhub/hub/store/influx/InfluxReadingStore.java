@@ -227,6 +227,15 @@ public final class InfluxReadingStore implements ReadingStore {
   }
 
   @Override
+  public long count(String device, long from, long to) throws StoreException {
+    ensureDatabase();
+    Query query = BoundParameterQuery.QueryBuilder.newQuery("SELECT count(temperature) FROM " + from(READINGS)
+        + " WHERE device = $device AND time >= " + from + "s AND time <= " + to + "s").forDatabase(database).bind("device", device).create();
+    List<List<Object>> rows = rows(query);
+    return rows.isEmpty() ? 0 : ((Number) rows.get(0).get(1)).longValue();
+  }
+
+  @Override
   public long latestTimestamp(String device) throws StoreException {
     ensureDatabase();
     Query query = BoundParameterQuery.QueryBuilder.newQuery("SELECT last(temperature) FROM " + from(READINGS)

@@ -200,6 +200,11 @@ public final class ShardedSqliteStore implements ReadingStore {
   }
 
   @Override
+  public long count(String device, long from, long to) throws StoreException {
+    return shards[laneOf(device)].count(device, from, to);
+  }
+
+  @Override
   public List<Reading> latestReadings() throws StoreException {
     List<Reading> latest = new ArrayList<>();
     for (SqliteReadingStore shard : shards) {

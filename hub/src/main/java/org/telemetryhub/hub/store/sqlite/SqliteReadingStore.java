@@ -66,6 +66,8 @@ public final class SqliteReadingStore implements ReadingStore {
   private static final String ANY = "SELECT 1 FROM readings WHERE device = (SELECT id FROM devices WHERE name = ?) LIMIT 1";
   private static final String LATEST = """
       SELECT max(ts) FROM readings WHERE device = (SELECT id FROM devices WHERE name = ?)""";
+  private static final String COUNT = """
+      SELECT count(*) FROM readings WHERE device = (SELECT id FROM devices WHERE name = ?) AND ts BETWEEN ? AND ?""";
   private static final String ALL_DEVICES = "SELECT id FROM devices";
   private static final String DELETE_OLD = """
       DELETE FROM readings WHERE device = ? AND ts IN (SELECT ts FROM readings WHERE device = ? AND ts < ? LIMIT ?)""";
@@ -283,6 +285,20 @@ public final class SqliteReadingStore implements ReadingStore {
         }
       }
       return readings;
+    } catch (SQLException e) {
+      throw new StoreException("SQLite query on " + file + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized long count(String device, long from, long to) throws StoreException {
+    try (PreparedStatement statement = readConnection.prepareStatement(COUNT)) {
+      statement.setString(1, device);
+      statement.setLong(2, from);
+      statement.setLong(3, to);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? rows.getLong(1) : 0;
+      }
     } catch (SQLException e) {
       throw new StoreException("SQLite query on " + file + " failed: " + e.getMessage(), e);
     }

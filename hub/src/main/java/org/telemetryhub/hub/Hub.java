@@ -43,6 +43,7 @@ import org.telemetryhub.hub.files.FileWatcher;
 import org.telemetryhub.hub.files.OwnerOnlyFiles;
 import org.telemetryhub.hub.liveness.DeviceDirectory;
 import org.telemetryhub.hub.liveness.DeviceRegistry;
+import org.telemetryhub.hub.liveness.SilencePolicy;
 import org.telemetryhub.hub.liveness.FleetView;
 import org.telemetryhub.hub.metrics.HubMetrics;
 import org.telemetryhub.hub.metrics.MicrometerHubMetrics;
@@ -138,7 +139,9 @@ public final class Hub {
       LocalBroker localBroker = new LocalBroker();
       Broker broker = cluster != null ? cluster.broker(localBroker) : localBroker;
       AlertEngine alerts = new AlertEngine(RuntimeSettings.alertRules(settings), new AlertFanOut(broker, backend.events()));
-      DeviceRegistry registry = new DeviceRegistry(clock, settings.silentAfter(), new StatusFanOut(broker, backend.events()),
+      SilencePolicy silence = new SilencePolicy(settings.silentAfter(), settings.silentMissedIntervals(), settings.silentAfterMin(),
+          settings.silentAfterMax());
+      DeviceRegistry registry = new DeviceRegistry(clock, silence, new StatusFanOut(broker, backend.events()),
           settings.nodeName());
       metrics.registerDeviceStates(registry::count);
       DeviceDirectory directory = cluster != null
@@ -177,6 +180,7 @@ public final class Hub {
         cluster.start();
       }
       listKnownDevices(store, registry);
+      vertx.setPeriodic(silence.sweepInterval().toMillis(), id -> registry.sweepSilence());
       hub.listen(routes, guard);
       retention.start(settings.retentionCheckInterval());
       String node = cluster != null ? "cluster node " + settings.nodeName() + ", " : "";

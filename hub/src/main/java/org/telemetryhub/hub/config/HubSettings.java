@@ -76,8 +76,23 @@ public final class HubSettings {
   Duration heartbeatTimeout;
 
   @Option(names = "--silent-after", defaultValue = "60s", converter = DurationConverter.class,
-      description = "A connected device that sent no packet for this long is 'silent'. Default: ${DEFAULT-VALUE}.")
+      description = "A connected device that sent no packet for this long is 'silent', until the hub has learned the "
+          + "device's own sending interval (from its first few packets). Default: ${DEFAULT-VALUE}.")
   Duration silentAfter;
+
+  @Option(names = "--silent-missed-intervals", defaultValue = "3",
+      description = "A device is 'silent' after this many of its own sending intervals without a packet (bounded by "
+          + "--silent-after-min and --silent-after-max); 0 turns learning off (--silent-after for every device). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int silentMissedIntervals;
+
+  @Option(names = "--silent-after-min", defaultValue = "3s", converter = DurationConverter.class,
+      description = "The shortest quiet time that makes a device with a learned interval 'silent'. Default: ${DEFAULT-VALUE}.")
+  Duration silentAfterMin;
+
+  @Option(names = "--silent-after-max", defaultValue = "1h", converter = DurationConverter.class,
+      description = "The longest quiet time before a device with a learned interval is 'silent'. Default: ${DEFAULT-VALUE}.")
+  Duration silentAfterMax;
 
   @Option(names = "--max-frame-size", defaultValue = "65536",
       description = "Largest WebSocket frame (and message) accepted from a device, in bytes; larger ones close the "
@@ -315,6 +330,9 @@ public final class HubSettings {
   public Duration heartbeatInterval() { return heartbeatInterval; }
   public Duration heartbeatTimeout() { return heartbeatTimeout; }
   public Duration silentAfter() { return silentAfter; }
+  public int silentMissedIntervals() { return silentMissedIntervals; }
+  public Duration silentAfterMin() { return silentAfterMin; }
+  public Duration silentAfterMax() { return silentAfterMax; }
   public int maxFrameSize() { return maxFrameSize; }
   public int maxRequestSize() { return maxRequestSize; }
   public float temperatureMin() { return temperatureMin; }
@@ -421,6 +439,15 @@ public final class HubSettings {
     requirePositive(problems, "heartbeat-interval", heartbeatInterval);
     requirePositive(problems, "heartbeat-timeout", heartbeatTimeout);
     requirePositive(problems, "silent-after", silentAfter);
+    requirePositive(problems, "silent-after-min", silentAfterMin);
+    requirePositive(problems, "silent-after-max", silentAfterMax);
+    if (silentMissedIntervals < 0 || silentMissedIntervals > 1000) {
+      problems.add("silent-missed-intervals must be from 0 to 1000, not " + silentMissedIntervals);
+    }
+    if (silentAfterMin != null && silentAfterMax != null && silentAfterMin.compareTo(silentAfterMax) > 0) {
+      problems.add("silent-after-min (" + DurationConverter.format(silentAfterMin) + ") must not be longer than silent-after-max ("
+          + DurationConverter.format(silentAfterMax) + ")");
+    }
     if (storeShards < 0 || storeShards > 64) {
       problems.add("store-shards must be between 0 (one per core) and 64, not " + storeShards);
     }

@@ -29,6 +29,9 @@ public final class DeviceRegistry implements DeviceDirectory {
     long lastPacketMillis;
     Reading lastReading;
     Session session;
+    /** The device's own sending interval, learned from the gaps between its packets (an average weighting recent ones). */
+    long intervalMillis;
+    int gapsSeen;
 
     Device(String id) {
       this.id = id;
@@ -38,14 +41,19 @@ public final class DeviceRegistry implements DeviceDirectory {
   private final ConcurrentMap<String, Device> devices = new ConcurrentHashMap<>();
   private final AtomicIntegerArray countByState = new AtomicIntegerArray(DeviceState.values().length);
   private final Clock clock;
-  private final long silentAfterMillis;
+  private final SilencePolicy silence;
   private final StatusListener listener;
   private final String nodeName;
 
   /** @param nodeName the name of this hub, shown as the node holding its devices' connections */
   public DeviceRegistry(Clock clock, Duration silentAfter, StatusListener listener, String nodeName) {
+    this(clock, SilencePolicy.fixed(silentAfter), listener, nodeName);
+  }
+
+  /** @param silence when a connected device counts as silent (learned per device, see {@link SilencePolicy}) */
+  public DeviceRegistry(Clock clock, SilencePolicy silence, StatusListener listener, String nodeName) {
     this.clock = clock;
-    this.silentAfterMillis = silentAfter.toMillis();
+    this.silence = silence;
     this.listener = listener;
     this.nodeName = nodeName;
   }
@@ -121,7 +129,13 @@ public final class DeviceRegistry implements DeviceDirectory {
       if (device.session != session) {
         return;
       }
-      device.lastPacketMillis = clock.millis();
+      long now = clock.millis();
+      if (device.lastPacketMillis >= session.connectedAtMillis() && device.lastPacketMillis > 0 && now > device.lastPacketMillis) {
+        long gap = now - device.lastPacketMillis;
+        device.intervalMillis = device.gapsSeen == 0 ? gap : device.intervalMillis + (gap - device.intervalMillis) / 4;
+        device.gapsSeen = (int) Math.min(Integer.MAX_VALUE, device.gapsSeen + 1L);
+      }
+      device.lastPacketMillis = now;
       if (lastReading != null) {
         device.lastReading = lastReading;
       }
@@ -143,8 +157,20 @@ public final class DeviceRegistry implements DeviceDirectory {
         return;
       }
       long quietSince = Math.max(device.lastPacketMillis, session.connectedAtMillis());
+      long silentAfterMillis = silence.silentAfterMillis(device.intervalMillis, device.gapsSeen);
       if (clock.millis() - quietSince >= silentAfterMillis) {
-        transition(device, DeviceState.SILENT, "no readings for " + Duration.ofMillis(silentAfterMillis).toSeconds() + "s");
+        transition(device, DeviceState.SILENT, silence.reason(silentAfterMillis, device.intervalMillis, device.gapsSeen));
+      }
+    }
+  }
+
+  /** Checks every connected device for silence: one timer for the fleet, not one per connection. */
+  public void sweepSilence() {
+    for (Device device : devices.values()) {
+      synchronized (device) {
+        if (device.session != null) {
+          checkSilence(device.id, device.session);
+        }
       }
     }
   }

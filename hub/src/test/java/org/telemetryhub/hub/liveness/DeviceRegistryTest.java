@@ -88,4 +88,82 @@ class DeviceRegistryTest {
     registry.connected("a", new FakeSession("c2", 0));
     assertEquals(List.of("a", "b"), registry.all().stream().map(DeviceView::device).toList());
   }
+
+  @Test
+  void aDeviceIsSilentAfterMissingThreeOfItsOwnIntervalsWithinTheBounds() {
+    List<DeviceStatus> events = new ArrayList<>();
+    DeviceRegistry learning = new DeviceRegistry(clock,
+        new SilencePolicy(Duration.ofSeconds(60), 3, Duration.ofSeconds(3), Duration.ofHours(1)), events::add, "hub-1");
+    Session fast = new FakeSession("c-fast", clock.millis);
+    Session slow = new FakeSession("c-slow", clock.millis);
+    Session fresh = new FakeSession("c-fresh", clock.millis);
+    learning.connected("every-second", fast);
+    learning.connected("every-5-minutes", slow);
+    learning.connected("just-connected", fresh);
+    for (int i = 0; i < 4; i++) {
+      learning.packetsArrived("every-second", fast, null);
+      clock.millis += 1_000;
+    }
+    clock.millis -= 1_000;
+    long fastLast = clock.millis;
+    learning.packetsArrived("just-connected", fresh, null);
+    for (int i = 0; i < 4; i++) {
+      learning.packetsArrived("every-5-minutes", slow, null);
+      if (i < 3) {
+        clock.millis += 300_000;
+      }
+    }
+    long slowLast = clock.millis;
+    // The fast device went quiet long ago: silent by its own interval, 3 x 1 s, not the fleet-wide minute.
+    learning.sweepSilence();
+    assertEquals("silent:no readings for 3s (its interval: 1s)", status(events, "every-second"));
+
+    clock.millis = slowLast + 60_000;
+    learning.sweepSilence();
+    assertEquals("online:connected", status(events, "every-5-minutes"), "not silent after a minute");
+    clock.millis = slowLast + 899_999;
+    learning.sweepSilence();
+    assertEquals("online:connected", status(events, "every-5-minutes"));
+    clock.millis = slowLast + 900_000;
+    learning.sweepSilence();
+    assertEquals("silent:no readings for 15m (its interval: 5m)", status(events, "every-5-minutes"));
+    assertEquals("silent:no readings for 60s", status(events, "just-connected"), "not learned yet: the fleet-wide period");
+    assertEquals(true, fastLast < slowLast);
+  }
+
+  @Test
+  void theLearnedPeriodIsBoundedByTheSettings() {
+    List<DeviceStatus> events = new ArrayList<>();
+    DeviceRegistry learning = new DeviceRegistry(clock,
+        new SilencePolicy(Duration.ofSeconds(60), 3, Duration.ofSeconds(3), Duration.ofHours(1)), events::add, "hub-1");
+    Session bursty = new FakeSession("c-burst", clock.millis);
+    Session rare = new FakeSession("c-rare", clock.millis);
+    learning.connected("bursty", bursty);
+    learning.connected("rare", rare);
+    for (int i = 0; i < 5; i++) {
+      learning.packetsArrived("bursty", bursty, null);
+      learning.packetsArrived("rare", rare, null);
+      clock.millis += 10; // bursty: every 10 ms
+      if (i < 4) {
+        clock.millis += 2 * 3_600_000 - 10; // rare: every 2 h (and bursty's last gap is long: the average still says short)
+      }
+    }
+    long last = clock.millis - 10; // both sent last 10 ms ago
+    clock.millis = last + 3_599_999;
+    learning.sweepSilence();
+    assertEquals("online:connected", status(events, "rare"));
+    clock.millis = last + 3_600_000;
+    learning.sweepSilence();
+    assertEquals("silent:no readings for 1h (its interval: 2h)", status(events, "rare"), "at most --silent-after-max");
+  }
+
+  private static String status(List<DeviceStatus> events, String device) {
+    DeviceStatus latest = null;
+    for (DeviceStatus event : events) {
+      if (event.device().equals(device)) {
+        latest = event;
+      }
+    }
+    return latest == null ? null : latest.state().wireName() + ":" + latest.reason();
+  }
 }

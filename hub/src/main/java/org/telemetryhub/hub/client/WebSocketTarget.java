@@ -6,6 +6,13 @@ import java.net.URI;
 /** How the hub's own clients (device-sim, 'hub subscribe') reach a path of a hub given as ws://HOST:PORT or wss://HOST:PORT. */
 public final class WebSocketTarget {
 
+  /**
+   * How long a connection attempt may wait for the hub's answer to its upgrade: without a bound, a
+   * handshake whose bytes vanished (a black hole, a half-open link) waits forever and the client
+   * never retries. The hub itself gives a connection 10 s for its headers and 10 s for the upgrade.
+   */
+  public static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
   private WebSocketTarget() {
   }
 
@@ -16,7 +23,8 @@ public final class WebSocketTarget {
         .setHost(hub.getHost())
         .setPort(hub.getPort() > 0 ? hub.getPort() : tls ? 443 : 80)
         .setSsl(tls)
-        .setURI(path);
+        .setURI(path)
+        .setTimeout(HANDSHAKE_TIMEOUT_MILLIS);
     if (token != null) {
       options.addHeader("Authorization", "Bearer " + token);
     }

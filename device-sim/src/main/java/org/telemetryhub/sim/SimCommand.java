@@ -11,9 +11,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.telemetryhub.hub.auth.SecretFile;
+import org.telemetryhub.hub.cli.HelpText;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine;
 
 /**
  * {@code device-sim [options]}: runs a fleet against a hub until --duration ends or Ctrl-C,
@@ -38,6 +39,7 @@ public final class SimCommand implements Callable<Integer> {
 
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new SimCommand());
+    HelpText.labelValues(commandLine);
     commandLine.setParameterExceptionHandler((e, args) -> {
       e.getCommandLine().getErr().println("device-sim: " + e.getMessage());
       return EXIT_BAD_OPTIONS;

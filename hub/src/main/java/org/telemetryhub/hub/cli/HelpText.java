@@ -19,16 +19,25 @@ import picocli.CommandLine.Model.OptionSpec;
  * written beside each option: its environment variable, and a value label that names the kind of
  * value (DURATION, N, URL...) rather than the field that holds it.
  */
-final class HelpText {
+public final class HelpText {
 
   private HelpText() {
   }
 
-  /** Rewrites the options of {@code root} and of every subcommand. */
+  /** Rewrites the options of {@code root} and of every subcommand: value labels and environment variables. */
   static void decorate(CommandLine root) {
-    decorate(root.getCommandSpec());
+    decorate(root, true);
+  }
+
+  /** Value labels by kind for another tool's command line (device-sim), which reads no environment. */
+  public static void labelValues(CommandLine root) {
+    decorate(root, false);
+  }
+
+  private static void decorate(CommandLine root, boolean environment) {
+    decorate(root.getCommandSpec(), environment);
     for (CommandLine sub : root.getSubcommands().values()) {
-      decorate(sub);
+      decorate(sub, environment);
     }
   }
 
@@ -62,23 +71,23 @@ final class HelpText {
     command.getSubcommands().values().forEach(sub -> collect(sub, names));
   }
 
-  private static void decorate(CommandSpec spec) {
+  private static void decorate(CommandSpec spec, boolean environment) {
     List<OptionSpec> options = new ArrayList<>(spec.options());
     List<OptionSpec> movable = options.stream().filter(option -> option.group() == null).toList();
     movable.forEach(spec::remove);
     for (OptionSpec option : movable) {
-      spec.addOption(option.usageHelp() || option.versionHelp() ? OptionSpec.builder(option).build() : decorated(option));
+      spec.addOption(option.usageHelp() || option.versionHelp() ? OptionSpec.builder(option).build() : decorated(option, environment));
     }
   }
 
-  private static OptionSpec decorated(OptionSpec option) {
+  private static OptionSpec decorated(OptionSpec option, boolean environment) {
     OptionSpec.Builder builder = OptionSpec.builder(option);
     if (option.arity().max() > 0 && option.paramLabel().startsWith("<")) {
       builder.paramLabel(label(option));
     }
     String variable = SettingSources.environmentName(option.longestName().substring(2));
     String[] description = option.description();
-    if (description.length > 0 && !String.join(" ", description).contains(variable)) {
+    if (environment && description.length > 0 && !String.join(" ", description).contains(variable)) {
       description = Arrays.copyOf(description, description.length);
       description[description.length - 1] = description[description.length - 1] + " Env: " + variable + ".";
       builder.description(description);

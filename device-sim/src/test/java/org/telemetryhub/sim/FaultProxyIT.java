@@ -47,7 +47,7 @@ class FaultProxyIT {
           List.of("subscribe", "readings/+", "--url", "ws://127.0.0.1:" + subscriberPath.port(),
               "--token", Tokens.api("fault-lab", ApiAccess.Role.READ)));
       try {
-        Poll.until("the subscriber subscribed", Duration.ofSeconds(20), () -> subscriber.output().contains("subscribing to"));
+        Poll.until("the subscriber subscribed", Duration.ofSeconds(20), () -> subscriber.output().contains("{\"ack\":\"subscribe\"}"));
         FleetSettings settings = new FleetSettings();
         new CommandLine(settings).parseArgs("--url", "ws://127.0.0.1:" + devicePath.port(), "--token-secret", TestHub.SECRET,
             "--devices", String.valueOf(DEVICES), "--duration", "14s", "--drain", "30s", "--ramp-up", "200ms",

@@ -36,6 +36,8 @@ final class DeviceConnection implements Session, AckSink, HubWebSocket.Owner {
 
   private long received;
   private long acked;
+  /** received > acked, for the registry's silence sweep on another thread. */
+  private volatile boolean awaitingAcks;
   private long ackSent;
 
   private long rejectedSinceLog;
@@ -132,6 +134,7 @@ final class DeviceConnection implements Session, AckSink, HubWebSocket.Owner {
       }
     }
     received += packets;
+    awaitingAcks = received > acked;
     channel.metrics.readingsReceived(packets);
     channel.registry.packetsArrived(deviceId, this, valid.isEmpty() ? null : valid.get(valid.size() - 1));
     boolean room = channel.writer.submit(deviceId, valid, received, this, context);
@@ -170,6 +173,7 @@ final class DeviceConnection implements Session, AckSink, HubWebSocket.Owner {
       return;
     }
     acked = cumulativePackets;
+    awaitingAcks = received > acked;
     sendAck();
     if (socket.pausedFor(PauseReason.DEVICE_BACKLOG) && received - acked <= channel.maxPendingPackets / 2) {
       socket.resume(PauseReason.DEVICE_BACKLOG);
@@ -193,6 +197,11 @@ final class DeviceConnection implements Session, AckSink, HubWebSocket.Owner {
   }
 
   // ---- lifecycle ----
+
+  @Override
+  public boolean awaitingAcks() {
+    return awaitingAcks;
+  }
 
   @Override
   public void onTick() {

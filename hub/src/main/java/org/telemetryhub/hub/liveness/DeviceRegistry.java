@@ -153,7 +153,7 @@ public final class DeviceRegistry implements DeviceDirectory {
       return;
     }
     synchronized (device) {
-      if (device.session != session || device.state != DeviceState.ONLINE) {
+      if (device.session != session || device.state != DeviceState.ONLINE || session.awaitingAcks()) {
         return;
       }
       long quietSince = Math.max(device.lastPacketMillis, session.connectedAtMillis());

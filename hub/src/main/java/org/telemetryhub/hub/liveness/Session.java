@@ -14,4 +14,12 @@ public interface Session {
 
   /** Closes this connection because the device's tokens were revoked (close 1008). */
   void closeRevoked();
+
+  /**
+   * Whether the hub still owes this connection acks: a device that waits for them (its window
+   * full while the store is behind) is quiet because of the hub, not silent.
+   */
+  default boolean awaitingAcks() {
+    return false;
+  }
 }

@@ -276,7 +276,7 @@ class HubCommandIT {
     HubProcess subscriber = started(HubProcess.run(Map.of(), "subscribe", "readings/+", "--url", "ws://127.0.0.1:" + port,
         "--token", SubscriberClient.subscriberToken("readings/+")));
     try {
-      Poll.until("subscribed", WAIT, () -> subscriber.output().contains("subscribing to"));
+      Poll.until("subscribed", WAIT, () -> subscriber.output().contains("{\"ack\":\"subscribe\"}"));
       DeviceClient device = DeviceClient.open(DeviceClient.client(vertx), port, "dev-resume");
       for (int i = 0; i < 10; i++) {
         device.sendPackets(20f, base + i, 40f, 1000f);

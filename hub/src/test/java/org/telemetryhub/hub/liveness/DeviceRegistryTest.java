@@ -166,4 +166,31 @@ class DeviceRegistryTest {
     }
     return latest == null ? null : latest.state().wireName() + ":" + latest.reason();
   }
+
+  @Test
+  void aDeviceWaitingForItsAcksIsNotSilent() {
+    List<DeviceStatus> events = new ArrayList<>();
+    DeviceRegistry learning = new DeviceRegistry(clock,
+        new SilencePolicy(Duration.ofSeconds(60), 3, Duration.ofSeconds(3), Duration.ofHours(1)), events::add, "hub-1");
+    boolean[] owed = {true};
+    Session behindTheStore = new Session() {
+      @Override public String connectionId() { return "c-owed"; }
+      @Override public String remoteAddress() { return "127.0.0.1:2"; }
+      @Override public long connectedAtMillis() { return 1_000_000; }
+      @Override public void closeReplaced(Session newer) { }
+      @Override public void closeRevoked() { }
+      @Override public boolean awaitingAcks() { return owed[0]; }
+    };
+    learning.connected("owed", behindTheStore);
+    for (int i = 0; i < 5; i++) {
+      learning.packetsArrived("owed", behindTheStore, null);
+      clock.millis += 100;
+    }
+    clock.millis += 10_000; // quiet for 100 intervals, but the hub has not acked it
+    learning.sweepSilence();
+    assertEquals("online:connected", status(events, "owed"));
+    owed[0] = false;
+    learning.sweepSilence();
+    assertEquals("silent:no readings for 3s (its interval: 100ms)", status(events, "owed"));
+  }
 }

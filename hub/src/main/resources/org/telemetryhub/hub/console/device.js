@@ -1,7 +1,7 @@
 // The device page: the last hour of temperature, humidity and pressure as charts (history from
 // the REST API, then live readings), the device's status changes and its alerts.
 import { get } from './api.js';
-import { clock, value, element } from './format.js';
+import { clock, value, element, Throttle } from './format.js';
 import { LiveFeed } from './live.js';
 
 const WINDOW_SECONDS = 3600;
@@ -21,7 +21,7 @@ export class DevicePage {
     this.id = id;
     this.onError = onError;
     this.readings = new Map(); // ts -> reading: history and live overlap at the seam; one per ts
-    this.drawPending = false;
+    this.redraw = new Throttle(() => this.draw(), DRAW_EVERY_MS);
     view.querySelector('#device-title').textContent = id;
     view.querySelector('#device-state').textContent = '';
     view.querySelector('#device-status-log').replaceChildren();
@@ -79,7 +79,7 @@ export class DevicePage {
       }
       from = history.readings[history.readings.length - 1].ts + 1;
     }
-    this.drawSoon();
+    this.redraw.request();
   }
 
   newestTs() {
@@ -93,7 +93,7 @@ export class DevicePage {
   received(channel, payload) {
     if (channel.startsWith('readings/')) {
       this.readings.set(payload.ts, payload);
-      this.drawSoon();
+      this.redraw.request();
     } else if (channel.startsWith('status/')) {
       this.showState(payload);
       this.log('#device-status-log', payload.since, payload.state + (payload.reason ? ' (' + payload.reason + ')' : ''),
@@ -129,16 +129,6 @@ export class DevicePage {
     }
   }
 
-  drawSoon() {
-    if (!this.drawPending) {
-      this.drawPending = true;
-      this.drawTimer = setTimeout(() => {
-        this.drawPending = false;
-        this.draw();
-      }, DRAW_EVERY_MS);
-    }
-  }
-
   draw() {
     const oldest = Math.floor(Date.now() / 1000) - WINDOW_SECONDS;
     for (const ts of this.readings.keys()) {
@@ -156,7 +146,7 @@ export class DevicePage {
 
   close() {
     this.feed.close();
-    clearTimeout(this.drawTimer);
+    this.redraw.cancel();
     this.charts.forEach(({ plot }) => plot.destroy());
   }
 }

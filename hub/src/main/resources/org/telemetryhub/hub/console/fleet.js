@@ -3,7 +3,7 @@
 // from it at most four times a second, and at most ROW_LIMIT rows, so that a large fleet at full
 // rate does not hold the browser.
 import { get } from './api.js';
-import { clock, ago, value, count, element } from './format.js';
+import { clock, ago, value, count, element, Throttle } from './format.js';
 import { LiveFeed } from './live.js';
 
 const ROW_LIMIT = 500;
@@ -19,7 +19,7 @@ export class FleetPage {
     this.alerts = new Map();
     this.filter = '';
     this.refused = new Set();
-    this.drawPending = false;
+    this.redraw = new Throttle(() => this.draw(), DRAW_EVERY_MS);
     this.refreshPending = false;
     this.filterInput = view.querySelector('#device-filter');
     this.filterInput.value = '';
@@ -79,7 +79,7 @@ export class FleetPage {
         this.alerts.delete(key);
       }
     }
-    this.drawSoon();
+    this.redraw.request();
   }
 
   // The node holding a device's connection is not in its status message: a change of state
@@ -97,21 +97,11 @@ export class FleetPage {
           const device = this.devices.get(fresh.device);
           this.devices.set(fresh.device, device ? Object.assign(device, { node: fresh.node }) : fresh);
         });
-        this.drawSoon();
+        this.redraw.request();
       } catch (e) {
         this.onError(e);
       }
     }, 5000);
-  }
-
-  drawSoon() {
-    if (!this.drawPending) {
-      this.drawPending = true;
-      this.drawTimer = setTimeout(() => {
-        this.drawPending = false;
-        this.draw();
-      }, DRAW_EVERY_MS);
-    }
   }
 
   draw() {
@@ -158,7 +148,7 @@ export class FleetPage {
   close() {
     this.feed.close();
     clearTimeout(this.refreshTimer);
-    clearTimeout(this.drawTimer);
+    this.redraw.cancel();
   }
 }
 

@@ -42,3 +42,27 @@ export function element(tag, attributes, ...children) {
   children.forEach((child) => node.append(child));
   return node;
 }
+
+// Runs fn at most once per `ms`, however often it is asked for: live messages ask for a redraw
+// each; the page draws a few times a second.
+export class Throttle {
+  constructor(fn, ms) {
+    this.fn = fn;
+    this.ms = ms;
+    this.timer = null;
+  }
+
+  request() {
+    if (this.timer === null) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.fn();
+      }, this.ms);
+    }
+  }
+
+  cancel() {
+    clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

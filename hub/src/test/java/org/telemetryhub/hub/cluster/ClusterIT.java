@@ -184,14 +184,7 @@ class ClusterIT {
     int total = 2_000;
     List<SubscriberClient> resumed = new java.util.ArrayList<>();
     for (int sent = 0; sent < total; sent += 20) {
-      Object[] frame = new Object[80];
-      for (int k = 0; k < 20; k++) {
-        frame[k * 4] = 20f;
-        frame[k * 4 + 1] = base + sent + k;
-        frame[k * 4 + 2] = 40f;
-        frame[k * 4 + 3] = 1000f;
-      }
-      device.sendPackets(frame);
+      device.sendRun(base + sent, 20);
       if (sent % 400 == 0) {
         SubscriberClient subscriber = SubscriberClient.open(subscribers, cluster.port(1), "readings/#");
         subscriber.send(new JsonObject().put("action", "subscribe").put("channels", new JsonArray().add("readings/resume-1"))

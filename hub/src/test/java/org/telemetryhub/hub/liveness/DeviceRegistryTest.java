@@ -92,8 +92,7 @@ class DeviceRegistryTest {
   @Test
   void aDeviceIsSilentAfterMissingThreeOfItsOwnIntervalsWithinTheBounds() {
     List<DeviceStatus> events = new ArrayList<>();
-    DeviceRegistry learning = new DeviceRegistry(clock,
-        new SilencePolicy(Duration.ofSeconds(60), 3, Duration.ofSeconds(3), Duration.ofHours(1)), events::add, "hub-1");
+    DeviceRegistry learning = learning(events);
     Session fast = new FakeSession("c-fast", clock.millis);
     Session slow = new FakeSession("c-slow", clock.millis);
     Session fresh = new FakeSession("c-fresh", clock.millis);
@@ -134,8 +133,7 @@ class DeviceRegistryTest {
   @Test
   void theLearnedPeriodIsBoundedByTheSettings() {
     List<DeviceStatus> events = new ArrayList<>();
-    DeviceRegistry learning = new DeviceRegistry(clock,
-        new SilencePolicy(Duration.ofSeconds(60), 3, Duration.ofSeconds(3), Duration.ofHours(1)), events::add, "hub-1");
+    DeviceRegistry learning = learning(events);
     Session bursty = new FakeSession("c-burst", clock.millis);
     Session rare = new FakeSession("c-rare", clock.millis);
     learning.connected("bursty", bursty);
@@ -157,6 +155,12 @@ class DeviceRegistryTest {
     assertEquals("silent:no readings for 1h (its interval: 2h)", status(events, "rare"), "at most --silent-after-max");
   }
 
+  /** A registry that learns cadences: silent after 3 intervals, within 3 s and 1 h; 60 s until learned. */
+  private DeviceRegistry learning(List<DeviceStatus> events) {
+    return new DeviceRegistry(clock, new SilencePolicy(Duration.ofSeconds(60), 3, Duration.ofSeconds(3), Duration.ofHours(1)),
+        events::add, "hub-1");
+  }
+
   private static String status(List<DeviceStatus> events, String device) {
     DeviceStatus latest = null;
     for (DeviceStatus event : events) {
@@ -170,8 +174,7 @@ class DeviceRegistryTest {
   @Test
   void aDeviceWaitingForItsAcksIsNotSilent() {
     List<DeviceStatus> events = new ArrayList<>();
-    DeviceRegistry learning = new DeviceRegistry(clock,
-        new SilencePolicy(Duration.ofSeconds(60), 3, Duration.ofSeconds(3), Duration.ofHours(1)), events::add, "hub-1");
+    DeviceRegistry learning = learning(events);
     boolean[] owed = {true};
     Session behindTheStore = new Session() {
       @Override public String connectionId() { return "c-owed"; }

@@ -87,14 +87,7 @@ class SubscriberResumeIT {
     List<SubscriberClient> resumed = new ArrayList<>();
     // Frames of 20, and a subscriber resuming from the start every 500 readings while they flow.
     for (int sent = 0; sent < total; sent += 20) {
-      Object[] frame = new Object[80];
-      for (int k = 0; k < 20; k++) {
-        frame[k * 4] = 20f;
-        frame[k * 4 + 1] = base + sent + k;
-        frame[k * 4 + 2] = 40f;
-        frame[k * 4 + 3] = 1000f;
-      }
-      device.sendPackets(frame);
+      device.sendRun(base + sent, 20);
       if (sent % 500 == 0) {
         SubscriberClient subscriber = SubscriberClient.open(subscribers, hub.port(), "readings/#");
         subscriber.send(new JsonObject().put("action", "subscribe").put("channels", new JsonArray(List.of("readings/dev-s")))

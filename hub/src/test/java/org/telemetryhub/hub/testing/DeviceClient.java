@@ -89,6 +89,15 @@ public final class DeviceClient {
     sendBinary(frame);
   }
 
+  /** Sends {@code count} readings with the timestamps {@code firstTs} on, one second apart, in one frame. */
+  public void sendRun(long firstTs, int count) {
+    Buffer frame = Buffer.buffer(count * PacketCodec.PACKET_SIZE);
+    for (int k = 0; k < count; k++) {
+      PacketCodec.encode(20f, firstTs + k, 40f, 1000f, frame);
+    }
+    sendBinary(frame);
+  }
+
   public void sendBinary(Buffer frame) {
     ws.writeFrame(WebSocketFrame.binaryFrame(frame, true));
   }

@@ -105,6 +105,7 @@ public final class Hub {
    * test thread, never from an event loop.
    */
   public static Hub start(HubSettings settings) throws Exception {
+    HeapHeadroom.apply();
     Clock clock = Clock.systemUTC();
     PrometheusEndpoint prometheus = new PrometheusEndpoint();
     // Every meter goes to the Prometheus endpoint and, when the store backend has one, where it pushes them.

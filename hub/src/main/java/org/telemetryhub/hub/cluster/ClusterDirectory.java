@@ -85,10 +85,6 @@ final class ClusterDirectory implements DeviceDirectory, ClusterState.Listener {
     registry.packetsArrived(deviceId, session, lastReading);
   }
 
-  @Override
-  public void checkSilence(String deviceId, Session session) {
-    registry.checkSilence(deviceId, session);
-  }
 
   @Override
   public void disconnected(String deviceId, Session session, String reason) {

@@ -204,11 +204,6 @@ final class DeviceConnection implements Session, AckSink, HubWebSocket.Owner {
   }
 
   @Override
-  public void onTick() {
-    channel.registry.checkSilence(deviceId, this);
-  }
-
-  @Override
   public void onClosed(int code, String reason) {
     channel.open.remove(this);
     channel.registry.disconnected(deviceId, this, reason);

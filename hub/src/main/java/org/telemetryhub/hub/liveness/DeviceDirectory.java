@@ -20,9 +20,6 @@ public interface DeviceDirectory {
   /** Records packets from the device's live session; a silent device is online again. */
   void packetsArrived(String deviceId, Session session, Reading lastReading);
 
-  /** Marks the device silent when its session has sent no packet for the "silent after" period. */
-  void checkSilence(String deviceId, Session session);
-
   /** The session ended; the device goes offline unless a newer session has already taken over. */
   void disconnected(String deviceId, Session session, String reason);
 

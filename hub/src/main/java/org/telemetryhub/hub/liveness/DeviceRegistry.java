@@ -145,8 +145,7 @@ public final class DeviceRegistry implements DeviceDirectory {
     }
   }
 
-  /** Marks the device silent when its session has sent no packet for the "silent after" period. */
-  @Override
+  /** Marks the device silent when its session has been quiet for its silence period (see {@link SilencePolicy}). */
   public void checkSilence(String deviceId, Session session) {
     Device device = devices.get(deviceId);
     if (device == null) {

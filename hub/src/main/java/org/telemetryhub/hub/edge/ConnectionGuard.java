@@ -52,7 +52,11 @@ public final class ConnectionGuard {
   private final long headerTimeoutMillis;
   private final long upgradeTimeoutMillis;
   private final long idleTimeoutMillis;
-  private final ConcurrentMap<HttpConnection, Guarded> connections = new ConcurrentHashMap<>();
+  /**
+   * Keyed by {@link VertxInternals#connectionKey}, not by the HTTP connection: an upgraded
+   * connection's HTTP object (its upgrade request, headers and write queue) is not kept alive here.
+   */
+  private final ConcurrentMap<Object, Guarded> connections = new ConcurrentHashMap<>();
   private final LogThrottle refusalLog = new LogThrottle(10, TimeUnit.SECONDS);
   private final LogThrottle timeoutLog = new LogThrottle(10, TimeUnit.SECONDS);
 
@@ -84,9 +88,10 @@ public final class ConnectionGuard {
       return;
     }
     Guarded guarded = new Guarded(ConnectionIds.next(), address);
-    connections.put(connection, guarded);
+    Object key = VertxInternals.connectionKey(connection);
+    connections.put(key, guarded);
     VertxInternals.onTcpClose(connection, () -> {
-      connections.remove(connection);
+      connections.remove(key);
       limits.release(address);
     });
     deadline(connection, guarded, ConnectionPhase.HEADERS, headerTimeoutMillis);
@@ -95,7 +100,7 @@ public final class ConnectionGuard {
   /** A request's headers arrived (its event loop calls, before the request is handled). */
   public void requestArrived(HttpServerRequest request) {
     HttpConnection connection = request.connection();
-    Guarded guarded = connections.get(connection);
+    Guarded guarded = connections.get(VertxInternals.connectionKey(connection));
     if (guarded == null) {
       return;
     }
@@ -109,7 +114,7 @@ public final class ConnectionGuard {
 
   /** The request's connection is now an open WebSocket: its heartbeat takes over. */
   public void upgraded(HttpServerRequest request) {
-    Guarded guarded = connections.get(request.connection());
+    Guarded guarded = connections.get(VertxInternals.connectionKey(request.connection()));
     if (guarded != null) {
       vertx.cancelTimer(guarded.timer);
       guarded.phase = null;

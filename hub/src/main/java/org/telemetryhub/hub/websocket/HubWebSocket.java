@@ -132,6 +132,9 @@ public final class HubWebSocket {
 
   /** Starts reading, the heartbeat, and logs and counts the opening. */
   public void start() {
+    VertxInternals.compact(ws);
+    // The upgrade request's headers (a token among them) were read by the upgrade; the socket would keep them for its life.
+    ws.headers().clear();
     VertxInternals.guardInboundFrames(ws, this::onFrameViolation);
     ws.frameHandler(this::onFrame);
     ws.exceptionHandler(this::onException);

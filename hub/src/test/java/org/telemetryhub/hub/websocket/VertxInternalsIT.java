@@ -1,7 +1,9 @@
 package org.telemetryhub.hub.websocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Context;
@@ -11,14 +13,24 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -68,6 +80,86 @@ class VertxInternalsIT {
     assertNotNull(VertxInternals.channelContext(ws).pipeline().get(VertxInternals.FRAME_GUARD));
     assertTrue(VertxInternals.burstWriter(ws).getClass().getSimpleName().startsWith("Pipeline"),
         "burst writes fell back to one flush per message");
+    Promise<VertxInternals.Compaction> compaction = Promise.promise();
+    context.get().runOnContext(ignored -> compaction.complete(VertxInternals.compact(ws)));
+    VertxInternals.Compaction compacted = compaction.future().await(10, TimeUnit.SECONDS);
+    assertTrue(compacted.upgradeReleased(),
+        "VertxHandler.connectionFactory is gone: every WebSocket keeps its upgrade request and HTTP connection (about 6 KiB)");
+    assertTrue(compacted.writeQueueCompacted(),
+        "VertxConnection.outboundMessageQueue / OutboundMessageQueue.mqp / MessagePassingQueue.queue changed: every WebSocket"
+            + " keeps a 4.7 KiB write queue");
+    client.close();
+  }
+
+  /** After {@link VertxInternals#compact} the HTTP connection a socket was upgraded from can be collected. */
+  @Test
+  void aCompactedSocketLetsItsUpgradeRequestGo(Vertx vertx) throws Exception {
+    Promise<WeakReference<HttpConnection>> upgradedFrom = Promise.promise();
+    HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+      WeakReference<HttpConnection> connection = new WeakReference<>(request.connection());
+      request.toWebSocket().onSuccess(ws -> {
+        VertxInternals.compact(ws);
+        upgradedFrom.complete(connection);
+      });
+    });
+    int port = server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocket socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/x"))
+        .await(10, TimeUnit.SECONDS);
+    WeakReference<HttpConnection> connection = upgradedFrom.future().await(10, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (connection.get() != null && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(50);
+    }
+    assertNull(connection.get(), "the upgraded socket still holds its HTTP connection (upgrade request, headers, write queue)");
+    assertFalse(socket.isClosed(), "the socket is still open");
+    client.close();
+  }
+
+  /**
+   * A compacted socket's write queue takes writes from any thread, far past the 16 a chunk of the
+   * old queue would have held and while the event loop writes too: every frame arrives, each
+   * writer's in its order.
+   */
+  @Test
+  void aCompactedSocketTakesWritesFromEveryThreadInOrder(Vertx vertx) throws Exception {
+    int writers = 4;
+    int framesEach = 3_000;
+    Promise<ServerWebSocket> upgraded = Promise.promise();
+    AtomicReference<Context> loop = new AtomicReference<>();
+    HttpServer server = vertx.createHttpServer().requestHandler(request -> request.toWebSocket().onSuccess(ws -> {
+      VertxInternals.compact(ws);
+      loop.set(Vertx.currentContext());
+      upgraded.complete(ws);
+    }));
+    int port = server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+    Map<Integer, List<Integer>> received = new ConcurrentHashMap<>();
+    CountDownLatch all = new CountDownLatch((writers + 1) * framesEach);
+    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocket socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/x"))
+        .await(10, TimeUnit.SECONDS);
+    socket.textMessageHandler(text -> {
+      String[] parts = text.split(":");
+      received.computeIfAbsent(Integer.parseInt(parts[0]), writer -> new ArrayList<>()).add(Integer.parseInt(parts[1]));
+      all.countDown();
+    });
+    ServerWebSocket ws = upgraded.future().await(10, TimeUnit.SECONDS);
+    ExecutorService threads = Executors.newFixedThreadPool(writers);
+    try {
+      for (int writer = 0; writer < writers; writer++) {
+        int id = writer;
+        threads.submit(() -> IntStream.range(0, framesEach).forEach(i -> ws.writeTextMessage(id + ":" + i)));
+      }
+      // and the event loop itself, meanwhile
+      loop.get().runOnContext(ignored -> IntStream.range(0, framesEach).forEach(i -> ws.writeTextMessage(writers + ":" + i)));
+      assertTrue(all.await(20, TimeUnit.SECONDS), "frames missing: " + all.getCount());
+    } finally {
+      threads.shutdownNow();
+    }
+    for (int writer = 0; writer <= writers; writer++) {
+      assertEquals(IntStream.range(0, framesEach).boxed().toList(), received.get(writer), "writer " + writer + "'s frames in order");
+    }
     client.close();
   }
 }

@@ -9,10 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class HeapHeadroomTest {
 
+  private final HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+
   @Test
   void theJvmKeepsAtMostATenthOfTheHeapFreeUnlessTheCommandLineSaidOtherwise() {
-    HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-    boolean chosenOnTheCommandLine = hotspot.getVMOption(HeapHeadroom.MAX).getOrigin() == VMOption.Origin.VM_CREATION;
+    boolean chosenOnTheCommandLine = chosenOnTheCommandLine(HeapHeadroom.MAX);
     String before = hotspot.getVMOption(HeapHeadroom.MAX).getValue();
     HeapHeadroom.apply();
     if (chosenOnTheCommandLine) {
@@ -21,5 +22,17 @@ class HeapHeadroomTest {
       assertEquals(HeapHeadroom.MAX_PERCENT, hotspot.getVMOption(HeapHeadroom.MAX).getValue());
       assertEquals(HeapHeadroom.MIN_PERCENT, hotspot.getVMOption(HeapHeadroom.MIN).getValue());
     }
+  }
+
+  @Test
+  void aQuietHubGivesItsGarbageBackWithinFifteenSecondsUnlessTheCommandLineSaidOtherwise() {
+    boolean chosenOnTheCommandLine = chosenOnTheCommandLine(HeapHeadroom.PERIODIC_GC);
+    String before = hotspot.getVMOption(HeapHeadroom.PERIODIC_GC).getValue();
+    HeapHeadroom.apply();
+    assertEquals(chosenOnTheCommandLine ? before : "15000", hotspot.getVMOption(HeapHeadroom.PERIODIC_GC).getValue());
+  }
+
+  private boolean chosenOnTheCommandLine(String flag) {
+    return hotspot.getVMOption(flag).getOrigin() == VMOption.Origin.VM_CREATION;
   }
 }

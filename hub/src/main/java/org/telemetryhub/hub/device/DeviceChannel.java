@@ -12,6 +12,7 @@ import org.telemetryhub.hub.metrics.HubMetrics;
 import org.telemetryhub.hub.protocol.Reading;
 import org.telemetryhub.hub.protocol.ReadingValidator;
 import org.telemetryhub.hub.store.StoreWriter;
+import org.telemetryhub.hub.websocket.Heartbeats;
 import org.telemetryhub.hub.websocket.HubWebSocket;
 
 /**
@@ -49,8 +50,8 @@ public final class DeviceChannel {
     this.onValidReading = onValidReading;
     this.metrics = metrics;
     this.clock = clock;
-    this.socketSettings = new HubWebSocket.Settings(heartbeatInterval, heartbeatTimeout, maxMessageBytes, "message",
-        "packets");
+    this.socketSettings = new HubWebSocket.Settings(new Heartbeats(heartbeatInterval, heartbeatTimeout), maxMessageBytes,
+        "message", "packets");
     this.maxPendingPackets = maxPendingPackets;
     this.latestStored = latestStored;
     this.noClockStamps = new NoClockStamps(validator.maxClockSkewSeconds());

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.telemetryhub.hub.liveness.FleetView;
 import org.telemetryhub.hub.metrics.HubMetrics;
+import org.telemetryhub.hub.websocket.Heartbeats;
 import org.telemetryhub.hub.websocket.HubWebSocket;
 
 /**
@@ -40,8 +41,8 @@ public final class SubscriberChannel {
     this.metrics = metrics;
     this.limits = limits;
     this.protocol = new SubscriberProtocol(limits.maxChannelsPerRequest(), limits.maxSubscriptionsPerConnection());
-    this.socketSettings = new HubWebSocket.Settings(heartbeatInterval, heartbeatTimeout, limits.maxRequestBytes(), "request",
-        "messages");
+    this.socketSettings = new HubWebSocket.Settings(new Heartbeats(heartbeatInterval, heartbeatTimeout),
+        limits.maxRequestBytes(), "request", "messages");
   }
 
   public int openConnections() {

@@ -1,15 +1,13 @@
 package org.telemetryhub.hub.websocket;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import java.time.Duration;
 
 /**
  * The hub's side of ping/pong for one socket (device or subscriber): a ping every interval, and
  * a timeout when nothing at all (no pong, no frame) arrived for the timeout. Runs on the socket's
- * event loop. A dead connection is noticed between {@code timeout} and {@code timeout + interval}
- * after its last sign of life.
+ * event loop, ticked by its wheel ({@link Heartbeats}). A dead connection is noticed between
+ * {@code timeout} and {@code timeout + interval} after its last sign of life.
  */
 final class Heartbeat {
 
@@ -23,26 +21,25 @@ final class Heartbeat {
 
   private static final Buffer EMPTY = Buffer.buffer();
 
-  private final Vertx vertx;
   private final ServerWebSocket ws;
-  private final long intervalMillis;
-  private final long timeoutNanos;
   private final Listener listener;
+  private final Heartbeats.Wheel wheel;
   private long lastHeardNanos = System.nanoTime();
   private boolean suspended;
-  private long timer = -1;
+  /** The wheel's links: the slot this heartbeat is in (-1 when on no wheel) and its neighbours there. */
+  int slot = -1;
+  Heartbeat previous;
+  Heartbeat next;
 
-  Heartbeat(Vertx vertx, ServerWebSocket ws, Duration interval, Duration timeout, Listener listener) {
-    this.vertx = vertx;
+  Heartbeat(ServerWebSocket ws, Listener listener, Heartbeats.Wheel wheel) {
     this.ws = ws;
-    this.intervalMillis = interval.toMillis();
-    this.timeoutNanos = timeout.toNanos();
     this.listener = listener;
+    this.wheel = wheel;
   }
 
   void start() {
     ws.pongHandler(pong -> heard());
-    timer = vertx.setPeriodic(intervalMillis, id -> tick());
+    wheel.add(this);
   }
 
   /** Something arrived from the peer: it is alive. */
@@ -60,12 +57,13 @@ final class Heartbeat {
   }
 
   void stop() {
-    vertx.cancelTimer(timer);
+    wheel.remove(this);
   }
 
-  private void tick() {
-    long quietNanos = System.nanoTime() - lastHeardNanos;
-    if (!suspended && quietNanos > timeoutNanos) {
+  /** Once per interval, from the wheel. */
+  void tick(long nowNanos) {
+    long quietNanos = nowNanos - lastHeardNanos;
+    if (!suspended && quietNanos > wheel.timeoutNanos()) {
       stop();
       listener.onTimeout(quietNanos / 1_000_000);
       return;

@@ -7,7 +7,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Locale;
 import org.telemetryhub.hub.logging.EventLog;
@@ -81,9 +80,8 @@ public final class HubWebSocket {
     long count();
   }
 
-  /** The timing and limit of one channel; {@code messageName} names what a message is there ("message", "request"). */
-  public record Settings(Duration heartbeatInterval, Duration heartbeatTimeout, int maxMessageBytes, String messageName,
-                         String countName) {
+  /** The heartbeats and limit of one channel; {@code messageName} names what a message is there ("message", "request"). */
+  public record Settings(Heartbeats heartbeats, int maxMessageBytes, String messageName, String countName) {
   }
 
   private final ServerWebSocket ws;
@@ -116,18 +114,17 @@ public final class HubWebSocket {
     this.metrics = metrics;
     this.owner = owner;
     this.assembler = new MessageAssembler(settings.maxMessageBytes());
-    this.heartbeat = new Heartbeat(context.owner(), ws, settings.heartbeatInterval(), settings.heartbeatTimeout(),
-        new Heartbeat.Listener() {
-          @Override
-          public void onTimeout(long quietMillis) {
-            terminate(quietMillis);
-          }
+    this.heartbeat = settings.heartbeats().heartbeat(context, ws, new Heartbeat.Listener() {
+      @Override
+      public void onTimeout(long quietMillis) {
+        terminate(quietMillis);
+      }
 
-          @Override
-          public void onTick() {
-            owner.onTick();
-          }
-        });
+      @Override
+      public void onTick() {
+        owner.onTick();
+      }
+    });
   }
 
   /** Starts reading, the heartbeat, and logs and counts the opening. */

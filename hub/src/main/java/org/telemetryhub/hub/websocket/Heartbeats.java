@@ -1,0 +1,120 @@
+package org.telemetryhub.hub.websocket;
+
+import io.vertx.core.Context;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.ContextInternal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The heartbeats of one channel's sockets: one timer per event loop, not one per socket. Each
+ * event loop's wheel has {@link #SLOTS} slots and turns once per interval; a socket joins the slot
+ * under the hand when it opens, so its pings come every interval at its own phase and the pings
+ * of a fleet that connected over time stay spread over the interval. The timer runs only while
+ * its event loop has sockets.
+ */
+public final class Heartbeats {
+
+  static final int SLOTS = 32;
+
+  private final long intervalMillis;
+  private final long timeoutNanos;
+  private final long tickMillis;
+  /** By event loop (the base context of the socket's, which may be a duplicate of it). */
+  private final ConcurrentMap<Context, Wheel> wheels = new ConcurrentHashMap<>();
+
+  /** @param interval between pings; @param timeout of silence after which a socket is dropped */
+  public Heartbeats(Duration interval, Duration timeout) {
+    this.intervalMillis = interval.toMillis();
+    this.timeoutNanos = timeout.toNanos();
+    this.tickMillis = Math.max(1, intervalMillis / SLOTS);
+  }
+
+  /** A heartbeat for {@code ws}, on the wheel of its event loop ({@code context}); it starts with {@link Heartbeat#start}. */
+  Heartbeat heartbeat(Context context, ServerWebSocket ws, Heartbeat.Listener listener) {
+    Context base = context instanceof ContextInternal internal ? internal.unwrap() : context;
+    return new Heartbeat(ws, listener, wheels.computeIfAbsent(base, Wheel::new));
+  }
+
+  /** Sockets on the wheels now, for tests. */
+  int sockets() {
+    return wheels.values().stream().mapToInt(wheel -> wheel.members).sum();
+  }
+
+  /** Event loops with a running timer, for tests. */
+  int runningTimers() {
+    return (int) wheels.values().stream().filter(wheel -> wheel.timer != -1).count();
+  }
+
+  /** One event loop's wheel: used only on that loop. Each slot is a list linked through its heartbeats. */
+  final class Wheel {
+    private final Context context;
+    private final Heartbeat[] slots = new Heartbeat[SLOTS];
+    /** The slot being ticked, copied first: a tick may end other sockets of the slot (a replaced connection). */
+    private final List<Heartbeat> due = new ArrayList<>();
+    private int hand;
+    private volatile int members;
+    private volatile long timer = -1;
+
+    private Wheel(Context context) {
+      this.context = context;
+    }
+
+    long timeoutNanos() {
+      return timeoutNanos;
+    }
+
+    void add(Heartbeat heartbeat) {
+      heartbeat.slot = hand;
+      heartbeat.next = slots[hand];
+      if (heartbeat.next != null) {
+        heartbeat.next.previous = heartbeat;
+      }
+      slots[hand] = heartbeat;
+      if (members++ == 0) {
+        timer = context.owner().setPeriodic(tickMillis, id -> tick());
+      }
+    }
+
+    void remove(Heartbeat heartbeat) {
+      if (heartbeat.slot < 0) {
+        return;
+      }
+      if (heartbeat.previous != null) {
+        heartbeat.previous.next = heartbeat.next;
+      } else {
+        slots[heartbeat.slot] = heartbeat.next;
+      }
+      if (heartbeat.next != null) {
+        heartbeat.next.previous = heartbeat.previous;
+      }
+      heartbeat.slot = -1;
+      heartbeat.previous = null;
+      heartbeat.next = null;
+      if (--members == 0) {
+        context.owner().cancelTimer(timer);
+        timer = -1;
+      }
+    }
+
+    private void tick() {
+      hand = (hand + 1) % SLOTS;
+      for (Heartbeat heartbeat = slots[hand]; heartbeat != null; heartbeat = heartbeat.next) {
+        due.add(heartbeat);
+      }
+      long now = System.nanoTime();
+      try {
+        for (Heartbeat heartbeat : due) {
+          if (heartbeat.slot == hand) {
+            heartbeat.tick(now);
+          }
+        }
+      } finally {
+        due.clear();
+      }
+    }
+  }
+}

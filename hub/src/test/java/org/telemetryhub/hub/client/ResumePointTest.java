@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ResumePointTest {
@@ -28,7 +29,24 @@ class ResumePointTest {
     assertTrue(resume.accept(reading("b", 995)), "replayed, missed");
     assertTrue(resume.accept(reading("c", 1500)), "a device not seen before");
     assertTrue(resume.accept(new JsonObject().put("ack", "subscribe")));
-    assertTrue(resume.accept(reading("a", 1001)), "after the ack, live messages pass as they come");
+    assertTrue(resume.accept(reading("a", 1002)), "after the ack, live messages pass as they come");
+  }
+
+  @Test
+  void aDevicesResendOfAReadingGotBeforeTheDropIsSkippedForAMinuteAfterTheResume() {
+    long[] now = {0};
+    ResumePoint resume = new ResumePoint(() -> now[0]);
+    assertTrue(resume.accept(reading("a", 1000)));
+    assertTrue(resume.accept(reading("a", 1001)), "published by the hub, its ack lost with the connection");
+    resume.dropped(2000);
+    resume.since();
+    assertTrue(resume.accept(new JsonObject().put("ack", "subscribe")), "nothing replayed: the device had not resent yet");
+
+    now[0] += TimeUnit.SECONDS.toNanos(5);
+    assertFalse(resume.accept(reading("a", 1001)), "the device sends it again after reconnecting: a repeat");
+    assertTrue(resume.accept(reading("a", 1002)), "its next reading is new");
+    now[0] += TimeUnit.SECONDS.toNanos(ResumePoint.REPEAT_WINDOW_SECONDS);
+    assertTrue(resume.accept(reading("a", 1000)), "past the window, a reading passes whatever its ts");
   }
 
   @Test

@@ -184,7 +184,7 @@ public final class VertxInternals {
   }
 
   /**
-   * Frees what an open WebSocket keeps for nothing, about 12 KB of an idle device connection's 16.6:
+   * Frees what an open WebSocket keeps for nothing, about 11 KB of an idle device connection's 16.6:
    * <ul>
    *   <li>the HTTP connection it was upgraded from, with its upgrade request, response, headers
    *   and a 4 KiB write-queue chunk: Vert.x's handler of the socket keeps the function that made

@@ -31,5 +31,6 @@ USER hub
 WORKDIR /data
 ENV HUB_DATA_DIR=/data
 EXPOSE 8080
-ENTRYPOINT ["java", "-jar", "/opt/telemetry-hub/hub.jar"]
+# A hub out of memory ends (exit 3) for its supervisor to restart; this covers the JVM's own threads too.
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/telemetry-hub/hub.jar"]
 CMD ["serve"]

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.telemetryhub.hub.Hub;
+import org.telemetryhub.hub.process.FatalErrors;
 import org.telemetryhub.hub.cli.PortCheck;
 import org.telemetryhub.hub.RuntimeSettings;
 import org.telemetryhub.hub.auth.ApiAccess;
@@ -55,6 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("device-sim demo: " + portProblem);
       return SimCommand.EXIT_NOT_STARTED;
     }
+    FatalErrors.endProcessOnFatal();
     Hub hub = Hub.start(hubSettings);
     String secret = SecretFile.loadOrCreate(dataDir).signing();
     fleetSettings.urls = List.of(URI.create("ws://127.0.0.1:" + hub.port()));

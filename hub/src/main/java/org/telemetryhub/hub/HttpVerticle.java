@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.ServerSSLOptions;
 import org.telemetryhub.hub.api.ApiRoutes;
 import org.telemetryhub.hub.edge.ConnectionGuard;
+import org.telemetryhub.hub.process.FatalErrors;
 
 /**
  * One HTTP server on one event loop; the hub deploys one per event loop, all on the same port.
@@ -32,6 +33,9 @@ final class HttpVerticle extends VerticleBase {
     Handler<HttpServerRequest> handler = routes.requestHandler(vertx);
     server = vertx.createHttpServer(options)
         .connectionHandler(guard::accepted)
+        // What fails on a connection before it is a WebSocket (Vert.x would only trace it): an
+        // error the process cannot go on from ends it; the rest ends that connection alone.
+        .exceptionHandler(FatalErrors::check)
         .requestHandler(request -> {
           guard.requestArrived(request);
           handler.handle(request);

@@ -26,6 +26,7 @@ class ArchitectureTest {
   /** Layer of every package, lowest first. "" is the root package, where the hub is composed. */
   private static final Map<String, Integer> LAYER = Map.ofEntries(
       Map.entry("address", 0), Map.entry("config", 0), Map.entry("files", 0), Map.entry("logging", 0),
+      Map.entry("process", 0),
       Map.entry("client", 0),
       Map.entry("protocol", 1),
       Map.entry("liveness", 2), Map.entry("alerts", 2),

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.telemetryhub.hub.Hub;
+import org.telemetryhub.hub.process.FatalErrors;
 import org.telemetryhub.hub.RuntimeSettings;
 import org.telemetryhub.hub.config.HubSettings;
 import picocli.CommandLine.Command;
@@ -39,6 +40,8 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("hub: " + portProblem);
       return EXIT_NOT_STARTED;
     }
+    // This process is the hub: an error it cannot go on from ends it, for its supervisor to restart.
+    FatalErrors.endProcessOnFatal();
     Hub hub;
     try {
       hub = Hub.start(settings);

@@ -2,7 +2,6 @@ package org.telemetryhub.hub.pubsub;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.telemetryhub.hub.address.TopicFilter;
@@ -101,20 +100,23 @@ public final class Messages {
   }
 
   /**
-   * The retained messages of every topic that one of {@code filters} matches, each topic once: the
-   * latest reading and the current status of every device in {@code devices}.
+   * The retained messages of {@code device} that one of {@code filters} matches, added to
+   * {@code into}: its latest reading (unless a replay carried it already) and its current status.
    */
-  static List<byte[]> retained(Collection<TopicFilter> filters, Collection<DeviceView> devices) {
-    List<byte[]> messages = new ArrayList<>();
-    for (DeviceView device : devices) {
-      if (device.lastReading() != null && anyMatches(filters, Topics.READINGS, device.device())) {
-        messages.add(reading(device.lastReading()));
-      }
-      if (anyMatches(filters, Topics.STATUS, device.device())) {
-        messages.add(status(new DeviceStatus(device.device(), device.state(), device.since(), device.reason())));
-      }
+  static void retained(Collection<TopicFilter> filters, DeviceView device, ReplayedReadings replayed, List<byte[]> into) {
+    Reading last = device.lastReading();
+    if (last != null && anyMatches(filters, Topics.READINGS, device.device()) && !replayed.contains(last.device(), last.ts())) {
+      into.add(reading(last));
     }
-    return messages;
+    if (anyMatches(filters, Topics.STATUS, device.device())) {
+      into.add(status(new DeviceStatus(device.device(), device.state(), device.since(), device.reason())));
+    }
+  }
+
+  /** Whether {@code device} has a retained message that one of {@code filters} matches. */
+  static boolean retainsFor(Collection<TopicFilter> filters, DeviceView device) {
+    return device.lastReading() != null && anyMatches(filters, Topics.READINGS, device.device())
+        || anyMatches(filters, Topics.STATUS, device.device());
   }
 
   private static boolean anyMatches(Collection<TopicFilter> filters, String kind, String device) {

@@ -6,7 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,19 +26,14 @@ import org.telemetryhub.hub.store.StoreWriter;
  * before the subscription is committed ({@link StoreWriter#barrier}): with live messages held from
  * the subscription on, each reading comes either from the store or live, and the connection drops
  * the live copies of what was replayed.
+ *
+ * <p>A replay is read in pages ({@link Replay#nextPage}) as the subscriber takes them, never as a
+ * whole: what one request holds at a time is one page and the list of devices it covers.
  */
 public final class StoreReplay {
 
-  /** The readings to send, the gaps to report, and which (device, ts) were sent, for the seam. */
-  record Result(List<byte[]> messages, List<byte[]> gaps, Set<String> sent) {
-
-    static final Result NONE = new Result(List.of(), List.of(), Set.of());
-
-    boolean sent(String device, long ts) {
-      return sent.contains(key(device, ts));
-    }
-  }
-
+  /** Messages per page: a page is read from the store when the subscriber has room for it. */
+  static final int PAGE_MESSAGES = 128;
   /** How long a replay waits for earlier readings to be committed: a store that fails that long fails the replay. */
   private static final long BARRIER_TIMEOUT_MILLIS = 5_000;
   /** Readings stamped this far ahead of the hub's clock are still replayed (the validator allows minutes). */
@@ -63,8 +57,11 @@ public final class StoreReplay {
     this.limit = limit;
   }
 
-  /** The replay for {@code filters} after {@code since} (epoch seconds); completes on {@code context}. */
-  Future<Result> replay(Collection<TopicFilter> filters, long since, Context context) {
+  /**
+   * The replay for {@code filters} after {@code since} (epoch seconds), ready to read once every
+   * reading submitted before this call is committed; completes on {@code context}.
+   */
+  Future<Replay> start(Collection<TopicFilter> filters, long since, Context context) {
     Promise<Void> committed = Promise.promise();
     Future<Void> here = writer.barrier(context);
     Future<Void> everywhere = otherNodes == null ? here : Future.all(here, otherNodes.get()).mapEmpty();
@@ -81,10 +78,11 @@ public final class StoreReplay {
     return committed.future()
         .onComplete(ignored -> context.owner().cancelTimer(timer))
         .compose(ignored -> fleet.devices())
-        .compose(views -> context.owner().executeBlocking(() -> read(filters, views, since), false));
+        .map(views -> new Replay(devices(filters, views), since, context));
   }
 
-  private Result read(Collection<TopicFilter> filters, List<DeviceView> views, long since) throws StoreException {
+  /** The devices whose readings one of {@code filters} matches, by id: the known ones, and any a filter names. */
+  private static List<String> devices(Collection<TopicFilter> filters, List<DeviceView> views) {
     Set<String> devices = new TreeSet<>();
     for (DeviceView view : views) {
       if (filters.stream().anyMatch(filter -> filter.matches(Topics.READINGS, view.device()))) {
@@ -96,30 +94,88 @@ public final class StoreReplay {
         devices.add(filter.device());
       }
     }
-    long until = System.currentTimeMillis() / 1000 + FUTURE_SECONDS;
-    List<byte[]> messages = new ArrayList<>();
-    List<byte[]> gaps = new ArrayList<>();
-    Set<String> sent = new HashSet<>();
-    int remaining = limit;
-    for (String device : devices) {
-      List<Reading> rows = store.query(device, since + 1, until, remaining + 1);
-      int take = Math.min(rows.size(), remaining);
-      for (Reading reading : rows.subList(0, take)) {
-        messages.add(Messages.reading(reading));
-        sent.add(key(device, reading.ts()));
-      }
-      remaining -= take;
-      if (rows.size() > take) {
-        long from = rows.get(take).ts();
-        long to = store.latestTimestamp(device);
-        gaps.add(gap(Topics.topic(Topics.READINGS, device), from, to, store.count(device, from, to), "replay-limit"));
-      }
-    }
-    return new Result(messages, gaps, sent);
+    return new ArrayList<>(devices);
   }
 
-  static String key(String device, long ts) {
-    return device + '\n' + ts;
+  /**
+   * One request's replay, read a page at a time: the devices in id order, each device's readings
+   * oldest first, then, once the limit is reached, a gap for each device with more. Pages are read
+   * one after the other (never two at once) on worker threads.
+   */
+  final class Replay {
+    private final List<String> devices;
+    private final long since;
+    private final long until = System.currentTimeMillis() / 1000 + FUTURE_SECONDS;
+    private final Context context;
+    private final ReplayedReadings replayed = new ReplayedReadings();
+    private int index;
+    private long from;
+    private int remaining = limit;
+
+    private Replay(List<String> devices, long since, Context context) {
+      this.devices = devices;
+      this.since = since;
+      this.from = since + 1;
+      this.context = context;
+    }
+
+    boolean done() {
+      return index >= devices.size();
+    }
+
+    /** The next page of messages (readings, then gaps); completes on the replay's context. */
+    Future<List<byte[]>> nextPage() {
+      return context.owner().executeBlocking(this::readPage, false);
+    }
+
+    /** The readings this replay sent so far: complete once {@link #done()}. */
+    ReplayedReadings replayed() {
+      return replayed;
+    }
+
+    private List<byte[]> readPage() throws StoreException {
+      List<byte[]> messages = new ArrayList<>(PAGE_MESSAGES);
+      while (messages.size() < PAGE_MESSAGES && !done()) {
+        String device = devices.get(index);
+        if (remaining == 0) {
+          // The limit is reached: each device with more after 'since' gets a gap.
+          List<Reading> rows = store.query(device, from, until, 1);
+          if (!rows.isEmpty()) {
+            messages.add(gapAfter(device, rows.get(0).ts()));
+          }
+          nextDevice();
+          continue;
+        }
+        int want = Math.min(PAGE_MESSAGES - messages.size(), remaining);
+        List<Reading> rows = store.query(device, from, until, want + 1);
+        int take = Math.min(rows.size(), want);
+        for (Reading reading : rows.subList(0, take)) {
+          messages.add(Messages.reading(reading));
+          replayed.add(device, reading.ts());
+        }
+        remaining -= take;
+        if (rows.size() <= take) {
+          nextDevice();
+        } else if (remaining == 0) {
+          messages.add(gapAfter(device, rows.get(take).ts()));
+          nextDevice();
+        } else {
+          from = rows.get(take - 1).ts() + 1; // the page is full: this device goes on in the next one
+        }
+      }
+      return messages;
+    }
+
+    private void nextDevice() {
+      index++;
+      from = since + 1;
+    }
+
+    /** The gap of a device whose readings from {@code first} on the limit cut off. */
+    private byte[] gapAfter(String device, long first) throws StoreException {
+      long last = store.latestTimestamp(device);
+      return gap(Topics.topic(Topics.READINGS, device), first, last, store.count(device, first, last), "replay-limit");
+    }
   }
 
   /** A {@code $hub/gap} message: what a subscriber did not get on one channel, and why. */

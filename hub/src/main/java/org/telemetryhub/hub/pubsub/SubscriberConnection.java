@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import org.telemetryhub.hub.address.TopicFilter;
 import org.telemetryhub.hub.auth.SubscriberGrant;
-import org.telemetryhub.hub.liveness.DeviceView;
 import org.telemetryhub.hub.websocket.BurstWriter;
 import org.telemetryhub.hub.websocket.CloseCause;
 import org.telemetryhub.hub.websocket.HubWebSocket.PauseReason;
@@ -33,6 +32,8 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
   private static final int MESSAGES_PER_TURN = 4096;
   /** Replies waiting beyond this stop the hub reading the subscriber's requests until half of them are written. */
   static final int PAUSE_REQUESTS_AT_BYTES = 64 * 1024;
+  /** A lookup's next page is queued only while the replies waiting are under this: at most about a budget waits. */
+  private static final int NEXT_PAGE_BELOW_BYTES = PAUSE_REQUESTS_AT_BYTES / 2;
 
   private final SubscriberChannel channel;
   private final HubWebSocket socket;
@@ -46,8 +47,12 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
    * The (device, ts) of readings a resume replayed, kept a while after the seam: in a cluster a live
    * copy from another node can arrive after the replay that already carried it.
    */
-  private volatile Set<String> replayedRecently;
+  private volatile ReplayedReadings replayedRecently;
   private static final long LATE_COPIES_MILLIS = 10_000;
+  /** The request being answered a page at a time, or null: one at a time, since no request is read meanwhile. */
+  private Lookup lookup;
+  /** True while the hub works for the lookup (a page, the barrier): the next page waits for it. */
+  private boolean fetching;
   private long delivered;
   private long lastLostReportMillis;
   private boolean lostReportPending;
@@ -94,8 +99,8 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
       subscriptions.remove(filter);
       channel.broker.unsubscribe(this, filter);
     }
-    List<byte[]> replies = new ArrayList<>(outcome.errors());
     if (!outcome.looksUp()) {
+      List<byte[]> replies = new ArrayList<>(outcome.errors());
       if (outcome.ack() != null) {
         replies.add(outcome.ack());
       }
@@ -103,55 +108,78 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
       return;
     }
     // Stored readings (resume) and retained messages come first, then the ack, then live messages:
-    // live messages of the new filters wait in the queue meanwhile, and the next request waits too
-    // (the store is read, and in a cluster the other nodes are asked).
+    // live messages wait in the queue meanwhile (under its bounds), and no further request is read
+    // until this one is answered and its replies are within the budget. The replies are looked up
+    // a page at a time as the subscriber reads them (pump).
     queue.holdPublished();
-    socket.pause(PauseReason.RETAINED_LOOKUP);
-    Future<StoreReplay.Result> replayed = outcome.replayFor().isEmpty() ? Future.succeededFuture(StoreReplay.Result.NONE)
-        : channel.replay.replay(outcome.replayFor(), outcome.since(), context);
-    Future<List<DeviceView>> devices = outcome.retainedFor().isEmpty() ? Future.succeededFuture(List.of()) : channel.fleet.devices();
-    Future.join(replayed, devices).onComplete(ignored -> context.runOnContext(ignoredToo -> {
-      StoreReplay.Result replay = replayed.succeeded() ? replayed.result() : StoreReplay.Result.NONE;
-      if (replayed.failed()) {
-        replies.add(SubscriberProtocol.error("stored readings unavailable: " + replayed.cause().getMessage(), null, null));
+    socket.pause(PauseReason.REPLIES_WAITING);
+    lookup = new Lookup(channel, outcome, context);
+    fetch(lookup.start());
+  }
+
+  /**
+   * Queues the next pages of the lookup under way while the replies waiting stay under
+   * {@link #NEXT_PAGE_BELOW_BYTES}; finishes it after its last page. Called when it starts, after
+   * each page, and whenever the socket has taken replies.
+   */
+  private void pump() {
+    while (lookup != null && !fetching && queue.controlBytes() < NEXT_PAGE_BELOW_BYTES) {
+      if (lookup.done()) {
+        finishLookup();
+        return;
       }
-      replies.addAll(replay.messages());
-      replies.addAll(replay.gaps());
-      if (devices.succeeded()) {
-        for (byte[] retained : Messages.retained(outcome.retainedFor(), devices.result())) {
-          String key = seamKey(retained);
-          if (key != null && replay.sent().contains(key)) {
-            continue; // the latest reading was replayed already
-          }
-          replies.add(retained);
-        }
-      } else {
-        replies.add(SubscriberProtocol.error("retained messages unavailable: " + devices.cause().getMessage(), null, null));
+      Future<List<byte[]>> page = lookup.nextPage();
+      if (!page.isComplete()) {
+        fetch(page.map(messages -> {
+          act(queue.control(messages));
+          return null;
+        }));
+        return;
       }
-      if (outcome.ack() != null) {
-        replies.add(outcome.ack());
+      act(queue.control(page.result()));
+    }
+  }
+
+  /** While the hub works for the lookup (the store, other nodes), the socket waits for it, heartbeat excused. */
+  private void fetch(Future<?> work) {
+    fetching = true;
+    socket.pause(PauseReason.LOOKUP);
+    Lookup current = lookup;
+    work.onComplete(result -> context.runOnContext(ignored -> {
+      if (lookup != current) {
+        return; // the connection closed meanwhile
       }
-      if (!replay.sent().isEmpty()) {
-        replayedRecently = replay.sent();
-        context.owner().setTimer(LATE_COPIES_MILLIS, id -> {
-          if (replayedRecently == replay.sent()) {
-            replayedRecently = null;
-          }
-        });
+      fetching = false;
+      socket.resume(PauseReason.LOOKUP);
+      if (result.failed()) {
+        act(queue.control(List.of(SubscriberProtocol.error("lookup failed: " + result.cause().getMessage(), null, null))));
       }
-      queue.releasePublished(held -> {
-        String key = seamKey(held.message());
-        return key != null && replay.sent().contains(key);
-      });
-      act(queue.control(replies));
-      socket.resume(PauseReason.RETAINED_LOOKUP);
+      pump();
     }));
   }
 
-  /** The (device, ts) of a held live reading, to compare with what the replay sent; null for other messages. */
-  private static String seamKey(byte[] message) {
-    long ts = Messages.readingTs(message);
-    return ts < 0 ? null : StoreReplay.key(Messages.readingDevice(message), ts);
+  /** Every reply of the lookup is queued: the held live messages follow, less the readings the replay carried. */
+  private void finishLookup() {
+    ReplayedReadings replayed = lookup.replayed();
+    lookup = null;
+    if (!replayed.isEmpty()) {
+      replayedRecently = replayed;
+      context.owner().setTimer(LATE_COPIES_MILLIS, id -> {
+        if (replayedRecently == replayed) {
+          replayedRecently = null;
+        }
+      });
+    }
+    queue.releasePublished(held -> replayed.carried(held.message()));
+    act(queue.control(List.of()));
+    resumeRequestsIfReplied();
+  }
+
+  /** Requests are read again once no lookup is under way and the replies waiting are down to half the budget. */
+  private void resumeRequestsIfReplied() {
+    if (lookup == null && socket.pausedFor(PauseReason.REPLIES_WAITING) && queue.controlBytes() <= PAUSE_REQUESTS_AT_BYTES / 2) {
+      socket.resume(PauseReason.REPLIES_WAITING);
+    }
   }
 
   /**
@@ -174,8 +202,8 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
   /** Called by publishers on any event loop. */
   @Override
   public void offer(String topic, byte[] message, long publishedNanos) {
-    Set<String> replayed = replayedRecently;
-    if (replayed != null && replayed.contains(seamKey(message))) {
+    ReplayedReadings replayed = replayedRecently;
+    if (replayed != null && replayed.carried(message)) {
       return; // the replay carried it
     }
     act(queue.offer(topic, message, publishedNanos));
@@ -215,8 +243,10 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
         context.runOnContext(ignored -> flush()); // this turn's share is written: let others run first
       }
     }
-    if (socket.pausedFor(PauseReason.REPLIES_WAITING) && queue.controlBytes() <= PAUSE_REQUESTS_AT_BYTES / 2) {
-      socket.resume(PauseReason.REPLIES_WAITING);
+    if (lookup != null) {
+      pump();
+    } else {
+      resumeRequestsIfReplied();
     }
     reportLost();
   }
@@ -266,6 +296,7 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
 
   @Override
   public void onClosed(int code, String reason) {
+    lookup = null;
     for (TopicFilter filter : subscriptions) {
       channel.broker.unsubscribe(this, filter);
     }

@@ -19,6 +19,9 @@ record SubscriberRequest(Action action, List<Object> channels, Object id, boolea
 
   enum Action { SUBSCRIBE, UNSUBSCRIBE }
 
+  /** The latest time a reading can carry: the wire's timestamp is an unsigned 32-bit number of seconds. */
+  static final long MAX_SINCE = 0xFFFF_FFFFL;
+
   /** Longest string id the hub echoes in its replies. */
   static final int MAX_ID_CHARS = 64;
 
@@ -76,8 +79,9 @@ record SubscriberRequest(Action action, List<Object> channels, Object id, boolea
     Long since = null;
     Object sinceValue = request.getValue("since");
     if (sinceValue != null) {
-      if (!(sinceValue instanceof Integer || sinceValue instanceof Long) || ((Number) sinceValue).longValue() < 0) {
-        throw new Invalid("'since' must be a time in epoch seconds (a whole number, 0 or more)", id);
+      if (!(sinceValue instanceof Integer || sinceValue instanceof Long) || ((Number) sinceValue).longValue() < 0
+          || ((Number) sinceValue).longValue() > MAX_SINCE) {
+        throw new Invalid("'since' must be a time in epoch seconds (a whole number from 0 to " + MAX_SINCE + ")", id);
       }
       since = ((Number) sinceValue).longValue();
     }

@@ -15,6 +15,7 @@ import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.metrics.HubMetrics;
+import org.telemetryhub.hub.process.FatalErrors;
 import org.telemetryhub.hub.protocol.Reading;
 
 /**
@@ -35,6 +36,8 @@ final class WriteLane {
   private static final long FIRST_RETRY_MILLIS = 100;
   /** Retries back off to this: a store that recovers (space returns, InfluxDB restarts) takes writes within it. */
   private static final long MAX_RETRY_MILLIS = 2_000;
+  /** A write that has not returned for this long is reported (readiness fails) until it does. */
+  private static final long STALLED_AFTER_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private final ReadingStore store;
   private final int batchSize;
@@ -46,6 +49,8 @@ final class WriteLane {
   private final LinkedBlockingQueue<Submission> incoming = new LinkedBlockingQueue<>();
   private volatile boolean finishing;
   private volatile String failure;
+  /** When the store write under way started (System.nanoTime()), or 0 between writes. */
+  private volatile long writeStartedNanos;
 
   // The lane thread's own: submissions waiting per connection, and whose turn it is.
   private final Map<AckSink, ArrayDeque<Submission>> waiting = new HashMap<>();
@@ -95,8 +100,24 @@ final class WriteLane {
     incoming.add(new Submission(List.of(), 0, new Barrier(done), null, System.nanoTime()));
   }
 
+  /**
+   * Null while the lane takes writes; otherwise why not: the store's last failure, a lane whose
+   * thread has ended, or one whose write has not returned for {@link #STALLED_AFTER_NANOS}.
+   */
   String failure() {
-    return failure;
+    if (!finishing && thread.getState() == Thread.State.TERMINATED) {
+      return "store writer " + thread.getName() + " has stopped";
+    }
+    String last = failure;
+    if (last != null) {
+      return last;
+    }
+    long started = writeStartedNanos;
+    long writing = started == 0 ? 0 : System.nanoTime() - started;
+    if (writing > STALLED_AFTER_NANOS) {
+      return "store writer " + thread.getName() + " has waited " + writing / 1_000_000_000 + " s for a write to return";
+    }
+    return null;
   }
 
   /** Writes what is submitted, then stops. */
@@ -140,6 +161,9 @@ final class WriteLane {
       }
     } catch (InterruptedException e) {
       LOG.warn("{} interrupted with readings not stored; their devices will resend them", thread.getName());
+    } catch (RuntimeException | Error e) {
+      FatalErrors.check(e); // out of memory: the process ends, for its supervisor to restart it
+      LOG.error("{} stopped on an unexpected failure; its devices get no acks until the hub restarts", thread.getName(), e);
     }
   }
 
@@ -218,21 +242,24 @@ final class WriteLane {
     long retryMillis = FIRST_RETRY_MILLIS;
     while (true) {
       long start = System.nanoTime();
+      writeStartedNanos = start;
       try {
         store.write(readings);
+        writeStartedNanos = 0;
         metrics.storeBatch(readings.size(), System.nanoTime() - start);
         if (failure != null) {
           LOG.info("store {} takes writes again", store.describe());
           failure = null;
         }
         return;
-      } catch (StoreException e) {
+      } catch (StoreException | RuntimeException e) {
         if (failure == null) {
           LOG.error("store {} failed to write {} readings, retrying with backoff: {}",
               store.describe(), readings.size(), e.getMessage());
         }
         failure = e.getMessage();
         metrics.storeFailure();
+        writeStartedNanos = 0;
         Thread.sleep(retryMillis);
         retryMillis = Math.min(retryMillis * 2, MAX_RETRY_MILLIS);
       }

@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import org.telemetryhub.hub.logging.EventLog;
 import org.telemetryhub.hub.metrics.HubMetrics;
+import org.telemetryhub.hub.process.FatalErrors;
 
 /**
  * One WebSocket of the hub, on either channel: what a device connection and a subscriber
@@ -41,10 +42,13 @@ public final class HubWebSocket {
     DEVICE_BACKLOG(true),
     /** The store is asked for the newest reading of the device before readings without a clock are stamped. */
     STORE_LOOKUP(true),
-    /** More replies wait for the subscriber than it may leave unread; its requests wait in its own socket. */
+    /**
+     * More replies wait for the subscriber than it may leave unread, or a request's replies are
+     * still being produced as it reads them: its next requests wait in its own socket.
+     */
     REPLIES_WAITING(false),
-    /** The retained messages a subscriber asked for are looked up (in a cluster, other nodes are asked). */
-    RETAINED_LOOKUP(true),
+    /** The hub reads the store or asks other nodes for a subscriber's request (a resume, retained messages). */
+    LOOKUP(true),
     /** The hub is stopping: nothing more is read. */
     SHUTDOWN(true);
 
@@ -173,9 +177,11 @@ public final class HubWebSocket {
 
   /**
    * Without the frame guard a frame the decoder refused arrives here (and Vert.x drops the
-   * connection right after); other failures, a reset say, end in onClosed, which logs them.
+   * connection right after); other failures, a reset say, end in onClosed, which logs them, and
+   * an error the process cannot go on from ends it.
    */
   private void onException(Throwable failure) {
+    FatalErrors.check(failure); // Netty reports a read that found no memory here, and drops the connection
     CloseReason close = VertxInternals.decoderFailure(failure);
     if (close != null) {
       onFrameViolation(close);

@@ -31,6 +31,9 @@ class StoreWriterTest {
   private static final class FakeStore implements ReadingStore {
     final List<List<Reading>> batches = new CopyOnWriteArrayList<>();
     final AtomicBoolean failing = new AtomicBoolean();
+    /** When set, the next write throws it: what a store's bug or the JVM could throw. */
+    volatile RuntimeException unexpected;
+    volatile Error error;
     final AtomicInteger attempts = new AtomicInteger();
     final List<String> writerThreads = new CopyOnWriteArrayList<>();
     volatile int lanes = 1;
@@ -42,6 +45,14 @@ class StoreWriterTest {
       attempts.incrementAndGet();
       if (failing.get()) {
         throw new StoreException("disk on fire", null);
+      }
+      RuntimeException bug = unexpected;
+      if (bug != null) {
+        unexpected = null;
+        throw bug;
+      }
+      if (error != null) {
+        throw error;
       }
       java.util.concurrent.CountDownLatch held = hold;
       if (held != null) {
@@ -171,6 +182,29 @@ class StoreWriterTest {
     Poll.untilEquals("ack after recovery", WAIT, 10L, acks::last);
     assertNull(writer.failure());
     assertEquals(10, store.stored());
+  }
+
+  /** Verifies that a store that throws something unexpected is retried like a failing one: nothing is lost, the lane goes on. */
+  @Test
+  void anUnexpectedExceptionOfTheStoreIsRetried() {
+    start(1000, Duration.ofMillis(5), 100_000);
+    store.unexpected = new IllegalStateException("a bug in the driver");
+    Acks acks = new Acks();
+    writer.submit("d", readings("d", 0, 10), 10, acks, context);
+    Poll.untilEquals("ack after the retry", WAIT, 10L, acks::last);
+    assertEquals(10, store.stored());
+    assertNull(writer.failure());
+  }
+
+  /** Verifies that a lane whose thread ended on an error is reported as a failure (readiness fails), not left silent. */
+  @Test
+  void aLaneThatDiedIsAFailure() {
+    start(1000, Duration.ofMillis(5), 100_000);
+    assertNull(writer.failure());
+    store.error = new LinkageError("a class the driver needs is missing");
+    writer.submit("d", readings("d", 0, 10), 10, new Acks(), context);
+    Poll.until("the lane reported as stopped", WAIT, () -> writer.failure() != null);
+    assertEquals("store writer store-writer has stopped", writer.failure());
   }
 
   @Test

@@ -60,8 +60,16 @@ public final class HubProcess implements AutoCloseable {
   /** As {@link #run(Path, Map, List)}, the JVM started through {@code launcher}, such as {@code prlimit --nofile=1024:1024}. */
   public static HubProcess run(List<String> launcher, Path jar, Map<String, String> environment, List<String> args)
       throws IOException {
+    return run(launcher, List.of(), jar, environment, args);
+  }
+
+  /** As {@link #run(List, Path, Map, List)}, with options for the JVM itself, such as {@code -Xmx256m}. */
+  public static HubProcess run(List<String> launcher, List<String> jvmOptions, Path jar, Map<String, String> environment,
+                               List<String> args) throws IOException {
     List<String> command = new ArrayList<>(launcher);
-    command.addAll(List.of(javaBinary(), "-jar", jar.toString()));
+    command.add(javaBinary());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar.toString()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(name -> name.startsWith("HUB_"));
@@ -71,10 +79,15 @@ public final class HubProcess implements AutoCloseable {
 
   /** Starts {@code hub serve} on a free port and waits until it listens. */
   public static HubProcess serve(Path dataDir, String... extraArgs) throws IOException {
+    return serve(List.of(), dataDir, extraArgs);
+  }
+
+  /** As {@link #serve(Path, String...)}, with options for the JVM, such as {@code -Xmx256m}. */
+  public static HubProcess serve(List<String> jvmOptions, Path dataDir, String... extraArgs) throws IOException {
     List<String> args = new ArrayList<>(List.of("serve", "--port=0", "--host=127.0.0.1", "--data-dir=" + dataDir,
         "--token-secret=" + TestHub.SECRET));
     args.addAll(List.of(extraArgs));
-    HubProcess hub = run(Map.of(), args.toArray(String[]::new));
+    HubProcess hub = run(List.of(), jvmOptions, jar(), Map.of(), args);
     hub.port();
     return hub;
   }

@@ -1,5 +1,6 @@
 package org.telemetryhub.hub;
 
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandshaker;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -10,6 +11,7 @@ import io.vertx.core.net.ServerSSLOptions;
 import org.telemetryhub.hub.api.ApiRoutes;
 import org.telemetryhub.hub.edge.ConnectionGuard;
 import org.telemetryhub.hub.process.FatalErrors;
+import org.telemetryhub.hub.websocket.VertxInternals;
 
 /**
  * One HTTP server on one event loop; the hub deploys one per event loop, all on the same port.
@@ -20,19 +22,25 @@ final class HttpVerticle extends VerticleBase {
   private final ApiRoutes routes;
   private final ConnectionGuard guard;
   private final HttpServerOptions options;
+  private final WebSocketServerExtensionHandshaker compression;
   private HttpServer server;
 
-  HttpVerticle(ApiRoutes routes, ConnectionGuard guard, HttpServerOptions options) {
+  /** @param compression permessage-deflate as offered to subscribers, its inflation bounded */
+  HttpVerticle(ApiRoutes routes, ConnectionGuard guard, HttpServerOptions options, WebSocketServerExtensionHandshaker compression) {
     this.routes = routes;
     this.guard = guard;
     this.options = options;
+    this.compression = compression;
   }
 
   @Override
   public Future<?> start() {
     Handler<HttpServerRequest> handler = routes.requestHandler(vertx);
     server = vertx.createHttpServer(options)
-        .connectionHandler(guard::accepted)
+        .connectionHandler(connection -> {
+          guard.accepted(connection);
+          VertxInternals.boundCompression(connection, compression);
+        })
         // What fails on a connection before it is a WebSocket (Vert.x would only trace it): an
         // error the process cannot go on from ends it; the rest ends that connection alone.
         .exceptionHandler(FatalErrors::check)

@@ -62,6 +62,7 @@ import org.telemetryhub.hub.store.RetentionTask;
 import org.telemetryhub.hub.store.StoreException;
 import org.telemetryhub.hub.store.StoreBackend;
 import org.telemetryhub.hub.store.StoreWriter;
+import org.telemetryhub.hub.websocket.VertxInternals;
 
 /**
  * A running hub: builds the parts from the settings, starts them in order and stops them in
@@ -247,8 +248,10 @@ public final class Hub {
       tls.applyTo(options);
     }
     List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
+    // A compressed request inflates to at most one byte over the limit: the limit's own check then refuses it (1009).
+    var compression = VertxInternals.boundedCompression(settings.maxRequestSize() + 1);
     await(vertx.deployVerticle(() -> {
-      HttpVerticle server = new HttpVerticle(routes, guard, options);
+      HttpVerticle server = new HttpVerticle(routes, guard, options, compression);
       servers.add(server);
       return server;
     }, new DeploymentOptions().setInstances(settings.eventLoops())));
@@ -280,7 +283,8 @@ public final class Hub {
         // connection. After a refused frame the decoder discards everything, the peer's close frame
         // too, so this wait is what a peer sees before its close handler runs.
         .setWebSocketClosingTimeout(1)
-        // permessage-deflate for subscribers who ask for it; DeviceEndpoint keeps devices out of it.
+        // permessage-deflate for subscribers who ask for it, its inflation bounded (HttpVerticle);
+        // DeviceEndpoint keeps devices out of it.
         .setPerMessageWebSocketCompressionSupported(true)
         .setPerFrameWebSocketCompressionSupported(false)
         // HTTP/1.1 only: the API gains nothing from h2c, and a test client's h2c upgrade of /metrics

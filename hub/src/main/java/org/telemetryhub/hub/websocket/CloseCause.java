@@ -18,6 +18,8 @@ public enum CloseCause {
   PROTOCOL_ERROR(1002, InvalidFrame.PROTOCOL_ERROR),
   /** A text frame that is not UTF-8. */
   INVALID_TEXT(1007, InvalidFrame.INVALID_TEXT),
+  /** A compressed frame (permessage-deflate, subscribers only) whose data does not inflate. */
+  BAD_COMPRESSED_DATA(1007, InvalidFrame.PROTOCOL_ERROR),
   /** A newer connection of the same device took over. */
   REPLACED(4000, null),
   /** The device's tokens were revoked by an operator. */

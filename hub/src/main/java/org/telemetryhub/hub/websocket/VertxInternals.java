@@ -5,11 +5,16 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.compression.DecompressionException;
+import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandshaker;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -99,6 +104,34 @@ public final class VertxInternals {
   // ---- WebSockets ----
 
   /**
+   * Bounds the inflation of permessage-deflate on {@code connection}: Vert.x's extension handler,
+   * which it puts in every connection's pipeline before any request is read, offers compression
+   * that inflates without a bound (a frame of 61 KB that inflated to 60 MiB held an event loop for
+   * 15 s); it is replaced, under the same name, by one offering {@code inflation} (see
+   * {@link #boundedCompression}). Call from the server's connection handler, which runs before the
+   * first request. Without access to the pipeline, Vert.x's offer stays (compression unbounded:
+   * this fallback must not stay in use).
+   */
+  public static void boundCompression(HttpConnection connection, WebSocketServerExtensionHandshaker inflation) {
+    if (connection instanceof ConnectionBase base) {
+      ChannelPipeline pipeline = base.channel().pipeline();
+      if (pipeline.get(WEBSOCKET_EXTENSION_HANDLER) != null) {
+        pipeline.replace(WEBSOCKET_EXTENSION_HANDLER, WEBSOCKET_EXTENSION_HANDLER, new WebSocketServerExtensionHandler(inflation));
+      }
+    }
+  }
+
+  /**
+   * permessage-deflate (RFC 7692) as Vert.x would offer it, except that each frame inflates to at
+   * most {@code maxInflatedBytes}: the inflater stops there and the connection is closed with 1009
+   * (see {@link #decoderFailure}). Shared by every connection.
+   */
+  public static WebSocketServerExtensionHandshaker boundedCompression(int maxInflatedBytes) {
+    return new PerMessageDeflateServerExtensionHandshaker(6, ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(),
+        PerMessageDeflateServerExtensionHandshaker.MAX_WINDOW_SIZE, false, false, maxInflatedBytes);
+  }
+
+  /**
    * Keeps the upgrade of {@code request} from negotiating permessage-deflate: the extension
    * handler would answer the client's offer in the 101 response; removed first, it answers
    * nothing. Without access to the pipeline, compression may be negotiated (still correct, only
@@ -154,9 +187,18 @@ public final class VertxInternals {
   /**
    * The close a failure of the frame decoder calls for: its own status (1002 for a protocol
    * error, 1009 for a frame over the limit, 1007 for text that is not UTF-8) with its message,
-   * which describes the frame, not the hub. Null for failures that are not about the peer's frames.
+   * which describes the frame, not the hub; for the inflater of permessage-deflate, 1009 when it
+   * reached its bound and 1007 for data that does not inflate. Null for failures that are not
+   * about the peer's frames.
    */
   static CloseReason decoderFailure(Throwable failure) {
+    DecompressionException inflation = causeOfType(failure, DecompressionException.class);
+    if (inflation != null) {
+      // The inflater stopped at its bound, or the compressed data was not valid deflate.
+      return String.valueOf(inflation.getMessage()).contains("maximum size")
+          ? new CloseReason(CloseCause.TOO_LARGE, "frame larger than the limit")
+          : new CloseReason(CloseCause.BAD_COMPRESSED_DATA, "compressed data that does not inflate");
+    }
     if (!(failure instanceof CorruptedWebSocketFrameException corrupted)) {
       return null;
     }
@@ -211,6 +253,15 @@ public final class VertxInternals {
       compacted = set(MESSAGES_QUEUE, messages, new ConcurrentLinkedQueue<>());
     }
     return new Compaction(released, compacted);
+  }
+
+  private static <T extends Throwable> T causeOfType(Throwable failure, Class<T> type) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (type.isInstance(cause)) {
+        return type.cast(cause);
+      }
+    }
+    return null;
   }
 
   private static Field field(Class<?> type, String name) {

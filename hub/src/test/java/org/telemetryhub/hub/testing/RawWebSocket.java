@@ -35,8 +35,11 @@ public final class RawWebSocket implements AutoCloseable {
   private final DataInputStream in;
   private final OutputStream out;
 
-  private RawWebSocket(Socket socket) throws IOException {
+  private final String handshake;
+
+  private RawWebSocket(Socket socket, String handshake) throws IOException {
     this.socket = socket;
+    this.handshake = handshake;
     this.in = new DataInputStream(socket.getInputStream());
     this.out = socket.getOutputStream();
   }
@@ -48,6 +51,12 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** As {@link #connect(int, String, String)}, with a small receive buffer (bytes, 0 for the default) for a client that falls behind quickly. */
   public static RawWebSocket connect(int port, String path, String token, int receiveBufferBytes) throws IOException {
+    return connect(port, path, token, receiveBufferBytes, "");
+  }
+
+  /** As {@link #connect(int, String, String, int)}, with more request headers ("Name: value\r\n" each). */
+  public static RawWebSocket connect(int port, String path, String token, int receiveBufferBytes, String extraHeaders)
+      throws IOException {
     Socket socket = new Socket();
     if (receiveBufferBytes > 0) {
       socket.setReceiveBufferSize(receiveBufferBytes);
@@ -60,14 +69,15 @@ public final class RawWebSocket implements AutoCloseable {
         + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
         + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+        + extraHeaders
         + "\r\n";
     socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-    String status = readHeaders(socket.getInputStream());
-    if (!status.startsWith("HTTP/1.1 101")) {
+    String head = readHeaders(socket.getInputStream());
+    if (!head.startsWith("HTTP/1.1 101")) {
       socket.close();
-      throw new AssertionError("upgrade refused: " + status);
+      throw new AssertionError("upgrade refused: " + head.substring(0, head.indexOf("\r\n")));
     }
-    return new RawWebSocket(socket);
+    return new RawWebSocket(socket, head);
   }
 
   private static String readHeaders(InputStream in) throws IOException {
@@ -79,8 +89,12 @@ public final class RawWebSocket implements AutoCloseable {
       }
       head.write(b);
     }
-    String text = head.toString(StandardCharsets.US_ASCII);
-    return text.substring(0, text.indexOf("\r\n"));
+    return head.toString(StandardCharsets.US_ASCII);
+  }
+
+  /** The hub's 101 response: status line and headers. */
+  public String handshake() {
+    return handshake;
   }
 
   /** Sends one whole (final), masked frame, as a client must. */

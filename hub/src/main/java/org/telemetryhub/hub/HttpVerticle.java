@@ -8,6 +8,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.ServerSSLOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.api.ApiRoutes;
 import org.telemetryhub.hub.edge.ConnectionGuard;
 import org.telemetryhub.hub.process.FatalErrors;
@@ -18,6 +20,8 @@ import org.telemetryhub.hub.websocket.VertxInternals;
  * Every connection passes the guard (limits and deadlines) before its requests are routed.
  */
 final class HttpVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
   private final ApiRoutes routes;
   private final ConnectionGuard guard;
@@ -48,7 +52,13 @@ final class HttpVerticle extends VerticleBase {
           guard.requestArrived(request);
           handler.handle(request);
         });
-    return server.listen();
+    // Connections are counted and limited as they are accepted, before a TLS handshake they may never complete.
+    return server.listen().onSuccess(listening -> {
+      if (!VertxInternals.watchAccepts(listening, options.isSsl(), guard::admit)) {
+        LOG.warn("connections are counted only once Vert.x has made them HTTP connections (after TLS): this Vert.x "
+            + "does not let the hub see them at accept");
+      }
+    });
   }
 
   /** Serves new connections with these certificates; open connections keep theirs. */

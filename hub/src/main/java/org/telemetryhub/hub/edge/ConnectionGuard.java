@@ -19,30 +19,34 @@ import org.telemetryhub.hub.websocket.VertxInternals;
 
 /**
  * Every TCP connection of the hub, from accept to close: admitted within the connection limits
- * (in all and per source address) or refused at once with 503, and given a deadline for each
- * phase in which it would otherwise hold a socket for nothing:
+ * (in all and per source address) or refused at once (503 on plain HTTP; a TLS socket is closed),
+ * and given a deadline for each phase in which it would otherwise hold a socket for nothing:
  * <ul>
- *   <li>headers: from accept to the end of the first request's headers ({@code headerTimeout});</li>
+ *   <li>headers: from accept to the end of the first request's headers, the TLS handshake
+ *   included ({@code headerTimeout});</li>
  *   <li>upgrade: from the headers of a WebSocket upgrade request to the open WebSocket
  *   ({@code upgradeTimeout});</li>
  *   <li>idle: from the start of a plain HTTP request to the next one on the same keep-alive
  *   connection ({@code idleTimeout}).</li>
  * </ul>
- * An open WebSocket has no deadline here: its heartbeat decides. Each connection's timer runs on
- * its own event loop; the table of connections is shared by all of them.
+ * An open WebSocket has no deadline here: its heartbeat decides. A connection is counted from the
+ * moment it is accepted ({@link #admit}, before TLS), so sockets that never complete a handshake
+ * count against the limits too. The table of connections is shared by every event loop.
  */
 public final class ConnectionGuard {
 
-  /** One admitted connection: where it comes from and its current deadline. */
+  /** One admitted connection: where it comes from, how to close it, and its current deadline. */
   private static final class Guarded {
     final String id;
     final String address;
+    final Runnable close;
     long timer = -1;
     ConnectionPhase phase;
 
-    Guarded(String id, String address) {
+    Guarded(String id, String address, Runnable close) {
       this.id = id;
       this.address = address;
+      this.close = close;
     }
   }
 
@@ -71,9 +75,13 @@ public final class ConnectionGuard {
     metrics.registerConnections(limits::total);
   }
 
-  /** A TCP connection was accepted (its event loop calls): admits it, or refuses it with 503 and closes it. */
-  public void accepted(HttpConnection connection) {
-    String address = connection.remoteAddress() == null ? "unknown" : connection.remoteAddress().hostAddress();
+  /**
+   * A TCP connection was accepted, before anything else runs on it (TLS, HTTP): counts it and
+   * starts its header deadline, or refuses it. Called on its event loop by the hook at accept
+   * ({@link VertxInternals#watchAccepts}). Returns whether it was admitted.
+   */
+  public boolean admit(VertxInternals.GuardedSocket socket) {
+    String address = socket.remoteAddress();
     ConnectionRefusal refusal = limits.tryAcquire(address);
     if (refusal != null) {
       metrics.connectionRefused(refusal);
@@ -84,17 +92,34 @@ public final class ConnectionGuard {
       if (count > 0) {
         EventLog.connectionsRefused(address, why, count);
       }
-      VertxInternals.refuseConnection(connection, 503, "{\"error\":\"" + why + "\"}");
-      return;
+      socket.refuse(503, "{\"error\":\"" + why + "\"}");
+      return false;
     }
-    Guarded guarded = new Guarded(ConnectionIds.next(), address);
-    Object key = VertxInternals.connectionKey(connection);
+    Guarded guarded = new Guarded(ConnectionIds.next(), address, socket::close);
+    Object key = socket.key();
     connections.put(key, guarded);
-    VertxInternals.onTcpClose(connection, () -> {
-      connections.remove(key);
+    socket.onClose(() -> {
+      Guarded closed = connections.remove(key);
+      if (closed != null) {
+        vertx.cancelTimer(closed.timer);
+      }
       limits.release(address);
     });
-    deadline(connection, guarded, ConnectionPhase.HEADERS, headerTimeoutMillis);
+    deadline(guarded, ConnectionPhase.HEADERS, headerTimeoutMillis);
+    return true;
+  }
+
+  /**
+   * Vert.x made an accepted TCP connection an HTTP connection (after TLS, if any). One admitted
+   * at accept goes on under the deadline it has (one refused there never gets here). One the hook
+   * at accept did not see (it could not be installed, or the connection came before it was) is
+   * admitted now.
+   */
+  public void accepted(HttpConnection connection) {
+    Object key = VertxInternals.connectionKey(connection);
+    if (!connections.containsKey(key) && VertxInternals.isOpen(connection)) {
+      admit(VertxInternals.guardedSocket(connection));
+    }
   }
 
   /** A request's headers arrived (its event loop calls, before the request is handled). */
@@ -106,9 +131,9 @@ public final class ConnectionGuard {
     }
     String upgrade = request.getHeader(HttpHeaders.UPGRADE);
     if (upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
-      deadline(connection, guarded, ConnectionPhase.UPGRADE, upgradeTimeoutMillis);
+      deadline(guarded, ConnectionPhase.UPGRADE, upgradeTimeoutMillis);
     } else {
-      deadline(connection, guarded, ConnectionPhase.IDLE, idleTimeoutMillis);
+      deadline(guarded, ConnectionPhase.IDLE, idleTimeoutMillis);
     }
   }
 
@@ -121,7 +146,7 @@ public final class ConnectionGuard {
     }
   }
 
-  private void deadline(HttpConnection connection, Guarded guarded, ConnectionPhase phase, long millis) {
+  private void deadline(Guarded guarded, ConnectionPhase phase, long millis) {
     vertx.cancelTimer(guarded.timer);
     guarded.phase = phase;
     guarded.timer = vertx.setTimer(millis, id -> {
@@ -133,7 +158,7 @@ public final class ConnectionGuard {
       if (count > 0) {
         EventLog.connectionTimedOut(guarded.id, guarded.address, phase.tag(), millis, count);
       }
-      connection.close();
+      guarded.close.run();
     });
   }
 }

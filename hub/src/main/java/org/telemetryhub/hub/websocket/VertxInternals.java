@@ -1,7 +1,9 @@
 package org.telemetryhub.hub.websocket;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -17,11 +19,14 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensio
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.impl.HttpServerImpl;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.internal.concurrent.OutboundMessageQueue;
 import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.net.impl.NetServerImpl;
 import io.vertx.core.net.impl.VertxConnection;
 import io.vertx.core.net.impl.VertxHandler;
 import io.vertx.core.streams.impl.MessagePassingQueue;
@@ -30,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Every use the hub makes of Vert.x internals and of the Netty pipeline under them, in one place,
@@ -44,6 +50,13 @@ public final class VertxInternals {
   static final String VERTX_HANDLER = "handler";
   static final String FRAME_GUARD = "hub-inbound-frame-guard";
 
+  static final String ACCEPT_WATCH = "hub-accept-watch";
+  static final String ACCEPTED_SOCKET_GUARD = "hub-accepted-socket-guard";
+
+  /** The private fields {@link #watchAccepts} reads, looked up once; null when this Vert.x has no such field. */
+  private static final Field HTTP_SERVER_TCP_SERVER = field(HttpServerImpl.class, "tcpServer");
+  private static final Field NET_SERVER_ACTUAL_SERVER = field(NetServerImpl.class, "actualServer");
+  private static final Field NET_SERVER_BIND_FUTURE = field(NetServerImpl.class, "bindFuture");
   /** The private fields {@link #compact} sets, looked up once; null when this Vert.x has no such field. */
   private static final Field HANDLER_CONNECTION_FACTORY = field(VertxHandler.class, "connectionFactory");
   private static final Field CONNECTION_WRITE_QUEUE = field(VertxConnection.class, "outboundMessageQueue");
@@ -60,6 +73,86 @@ public final class VertxInternals {
 
   // ---- connections ----
 
+  /** A TCP connection as the connection guard sees it, whatever it is at the time: just accepted, or an HTTP connection. */
+  public interface GuardedSocket {
+    /** What identifies the connection for as long as its socket is open (see {@link #connectionKey}). */
+    Object key();
+
+    /** The peer's IP address, or "unknown". */
+    String remoteAddress();
+
+    /** Refuses the connection: a plain one is answered {@code status} with the JSON body first; a TLS one is just closed. */
+    void refuse(int status, String json);
+
+    /** Runs {@code action} once the TCP socket has closed. */
+    void onClose(Runnable action);
+
+    void close();
+  }
+
+  /** Whether the TCP socket of {@code connection} is still open (when it cannot be told: true). */
+  public static boolean isOpen(HttpConnection connection) {
+    return !(connection instanceof ConnectionBase base) || base.channel().isOpen();
+  }
+
+  /** The guard of an HTTP connection, for when no accepted socket was seen (see {@link #watchAccepts}). */
+  public static GuardedSocket guardedSocket(HttpConnection connection) {
+    return new GuardedSocket() {
+      @Override
+      public Object key() {
+        return connectionKey(connection);
+      }
+
+      @Override
+      public String remoteAddress() {
+        return connection.remoteAddress() == null ? "unknown" : connection.remoteAddress().hostAddress();
+      }
+
+      @Override
+      public void refuse(int status, String json) {
+        refuseConnection(connection, status, json);
+      }
+
+      @Override
+      public void onClose(Runnable action) {
+        onTcpClose(connection, action);
+      }
+
+      @Override
+      public void close() {
+        connection.close();
+      }
+    };
+  }
+
+  /**
+   * Calls {@code onAccept} for every TCP connection {@code server} accepts, first thing, on the
+   * connection's event loop: before its TLS handshake (which a socket that never sends a
+   * ClientHello never completes) and before Vert.x makes it an HTTP connection, which is when
+   * Vert.x's own connection handler runs. The hook sits in front of Netty's acceptor on the
+   * listening socket that every server of this host and port shares (installed once), and puts a
+   * handler first in each accepted socket's pipeline that removes itself as it runs, so it costs an
+   * open connection nothing. {@code onAccept} returns false for a connection it refused (and
+   * closed): then nothing of Vert.x's is set up on it (no TLS engine, no HTTP connection). Returns
+   * false when this Vert.x does not let it: then the guard sees a TLS connection only after its
+   * handshake.
+   */
+  public static boolean watchAccepts(HttpServer server, boolean tls, Predicate<GuardedSocket> onAccept) {
+    Object tcpServer = get(HTTP_SERVER_TCP_SERVER, server);
+    Object listening = tcpServer instanceof NetServerImpl net ? get(NET_SERVER_ACTUAL_SERVER, net) : null;
+    Object bound = listening instanceof NetServerImpl actual ? get(NET_SERVER_BIND_FUTURE, actual) : null;
+    if (!(bound instanceof io.vertx.core.Future<?> future) || !(future.result() instanceof Channel serverChannel)) {
+      return false;
+    }
+    ChannelPipeline pipeline = serverChannel.pipeline();
+    synchronized (pipeline) {
+      if (pipeline.get(ACCEPT_WATCH) == null) {
+        pipeline.addFirst(ACCEPT_WATCH, new AcceptWatch(new AcceptedSocketGuard(tls, onAccept)));
+      }
+    }
+    return true;
+  }
+
   /**
    * Answers a connection refused at accept with {@code status} and a JSON body, then closes it.
    * The response is written straight to the socket, past the HTTP encoder: no request has been
@@ -70,12 +163,15 @@ public final class VertxInternals {
       connection.close();
       return;
     }
+    base.channel().pipeline().firstContext().writeAndFlush(httpResponse(status, json)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** A whole HTTP/1.1 response with a JSON body that closes the connection, as bytes for the socket. */
+  private static io.netty.buffer.ByteBuf httpResponse(int status, String json) {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
     String head = "HTTP/1.1 " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\r\n"
         + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
-    base.channel().pipeline().firstContext()
-        .writeAndFlush(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body))
-        .addListener(ChannelFutureListener.CLOSE);
+    return Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body);
   }
 
   /**
@@ -291,6 +387,85 @@ public final class VertxInternals {
       return true;
     } catch (ReflectiveOperationException | RuntimeException e) {
       return false;
+    }
+  }
+
+  /** On the listening socket: puts the guard first in every accepted socket's pipeline, before Netty's acceptor registers it. */
+  @ChannelHandler.Sharable
+  private static final class AcceptWatch extends ChannelInboundHandlerAdapter {
+    private final AcceptedSocketGuard guard;
+
+    AcceptWatch(AcceptedSocketGuard guard) {
+      this.guard = guard;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof Channel accepted) {
+        accepted.pipeline().addFirst(ACCEPTED_SOCKET_GUARD, guard);
+      }
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  /**
+   * First in an accepted socket's pipeline: once the socket is registered with its event loop, and
+   * before any other handler is initialised (Vert.x's TLS and HTTP handlers among them), tells the
+   * guard, and takes itself out.
+   */
+  @ChannelHandler.Sharable
+  private static final class AcceptedSocketGuard extends ChannelInboundHandlerAdapter {
+    private final boolean tls;
+    private final Predicate<GuardedSocket> onAccept;
+
+    AcceptedSocketGuard(boolean tls, Predicate<GuardedSocket> onAccept) {
+      this.tls = tls;
+      this.onAccept = onAccept;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      ChannelPipeline pipeline = ctx.pipeline();
+      pipeline.remove(this);
+      if (!onAccept.test(new AcceptedSocket(ctx.channel(), tls))) {
+        // Refused: Vert.x's initialiser, not run yet, would still build TLS and HTTP on a closing socket.
+        while (pipeline.first() != null) {
+          pipeline.removeFirst();
+        }
+      }
+    }
+  }
+
+  /** A socket just accepted: nothing but its channel yet. */
+  private record AcceptedSocket(Channel channel, boolean tls) implements GuardedSocket {
+    @Override
+    public Object key() {
+      return channel;
+    }
+
+    @Override
+    public String remoteAddress() {
+      return channel.remoteAddress() instanceof java.net.InetSocketAddress address && address.getAddress() != null
+          ? address.getAddress().getHostAddress() : "unknown";
+    }
+
+    @Override
+    public void refuse(int status, String json) {
+      if (tls) {
+        channel.close(); // an HTTP answer would need the handshake the refusal saves
+      } else {
+        channel.writeAndFlush(httpResponse(status, json)).addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+
+    @Override
+    public void onClose(Runnable action) {
+      channel.closeFuture().addListener(ignored -> action.run());
+    }
+
+    @Override
+    public void close() {
+      channel.close();
     }
   }
 

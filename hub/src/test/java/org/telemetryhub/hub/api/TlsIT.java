@@ -44,22 +44,6 @@ class TlsIT {
   @TempDir
   Path dir;
 
-  private static SSLContext trusting(Path... certificates) throws Exception {
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
-    int i = 0;
-    for (Path certificate : certificates) {
-      try (var in = Files.newInputStream(certificate)) {
-        store.setCertificateEntry("c" + i++, CertificateFactory.getInstance("X.509").generateCertificate(in));
-      }
-    }
-    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(store);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, trust.getTrustManagers(), null);
-    return context;
-  }
-
   /** The serial number of the certificate the hub serves to a new connection. */
   private static BigInteger servedSerial(int port, SSLContext context) throws Exception {
     try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
@@ -91,7 +75,7 @@ class TlsIT {
       device.sendPackets(20f, Instant.now().getEpochSecond(), 50f, 1000f);
       device.awaitAck(1, Duration.ofSeconds(10));
 
-      HttpClient https = HttpClient.newBuilder().sslContext(trusting(first.certificate(), renewed.certificate())).build();
+      HttpClient https = HttpClient.newBuilder().sslContext(SelfSignedCertificate.trusting(first.certificate(), renewed.certificate())).build();
       HttpResponse<String> readings = https.send(HttpRequest.newBuilder(
               URI.create("https://127.0.0.1:" + hub.port() + "/api/devices/dev-1/readings"))
           .header("Authorization", "Bearer " + Tokens.api("t", org.telemetryhub.hub.auth.ApiAccess.Role.READ)).build(),
@@ -101,7 +85,7 @@ class TlsIT {
       assertThrows(Exception.class, () -> DeviceClient.connect(DeviceClient.client(vertx), hub.port(), "dev-2",
           TestHub.token("dev-2")).await(5, TimeUnit.SECONDS), "plain ws:// on the TLS port");
 
-      SSLContext both = trusting(first.certificate(), renewed.certificate());
+      SSLContext both = SelfSignedCertificate.trusting(first.certificate(), renewed.certificate());
       assertEquals(first.serialNumber(), servedSerial(hub.port(), both));
       Files.copy(renewed.key(), key, StandardCopyOption.REPLACE_EXISTING);
       Files.copy(renewed.certificate(), cert, StandardCopyOption.REPLACE_EXISTING);

@@ -135,7 +135,7 @@ public final class DeviceClient {
     return await(future, Duration.ofSeconds(10));
   }
 
-  static <T> T await(Future<T> future, Duration timeout) {
+  public static <T> T await(Future<T> future, Duration timeout) {
     try {
       return future.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {

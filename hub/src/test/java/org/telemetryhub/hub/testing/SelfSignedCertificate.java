@@ -5,8 +5,11 @@ import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A self-signed certificate for 127.0.0.1 and localhost with its key, as PEM files, made with
@@ -32,6 +35,23 @@ public record SelfSignedCertificate(Path certificate, Path key) {
       throw new AssertionError("openssl failed: " + output);
     }
     return new SelfSignedCertificate(cert, key);
+  }
+
+  /** An SSL context that trusts exactly {@code certificates}. */
+  public static SSLContext trusting(Path... certificates) throws Exception {
+    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+    store.load(null, null);
+    int i = 0;
+    for (Path certificate : certificates) {
+      try (var in = Files.newInputStream(certificate)) {
+        store.setCertificateEntry("c" + i++, CertificateFactory.getInstance("X.509").generateCertificate(in));
+      }
+    }
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, trust.getTrustManagers(), null);
+    return context;
   }
 
   public BigInteger serialNumber() throws Exception {

@@ -43,6 +43,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class VertxInternalsIT {
 
+  /**
+   * Verifies that the hook at accept can be installed on a listening server and sees a socket that
+   * never sends a byte, before Vert.x makes anything of it.
+   */
+  @Test
+  void acceptedSocketsAreSeenBeforeAnythingIsRead(Vertx vertx) throws Exception {
+    AtomicReference<String> seen = new AtomicReference<>();
+    HttpServer server = vertx.createHttpServer().requestHandler(request -> request.response().end());
+    server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    assertTrue(VertxInternals.watchAccepts(server, false, socket -> {
+      seen.set(socket.remoteAddress());
+      return true;
+    }), "the listening socket is no longer reachable (HttpServerImpl.tcpServer, NetServerImpl.actualServer or .bindFuture): "
+        + "connections are counted only after TLS");
+    try (java.net.Socket silent = new java.net.Socket("127.0.0.1", server.actualPort())) {
+      org.telemetryhub.hub.testing.Poll.untilEquals("the accepted socket seen", java.time.Duration.ofSeconds(5), "127.0.0.1",
+          seen::get);
+    }
+  }
+
   /** Verifies each internal the hub uses on an upgraded socket and on its HTTP connection. */
   @Test
   void theInternalsTheHubUsesAreThere(Vertx vertx) throws Exception {

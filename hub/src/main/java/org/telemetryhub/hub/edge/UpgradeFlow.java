@@ -30,6 +30,9 @@ public final class UpgradeFlow {
   public record Options(boolean compression, Runnable onCredentialsRefused) {
   }
 
+  /** What a client may send before its upgrade completes: a read's worth (Netty reads at most 64 KiB at a time), twice. */
+  private static final int EARLY_FRAMES_MAX_BYTES = 128 * 1024;
+
   private final ConnectionGuard guard;
   private final BooleanSupplier accepting;
 
@@ -58,11 +61,17 @@ public final class UpgradeFlow {
         if (!options.compression()) {
           VertxInternals.refuseCompression(request);
         }
+        // Frames a client sent with its upgrade request wait for the socket instead of being lost.
+        VertxInternals.EarlyFrames early = VertxInternals.holdEarlyFrames(request, EARLY_FRAMES_MAX_BYTES);
         request.toWebSocket().onSuccess(ws -> {
           guard.upgraded(request);
           opener.open(ws, Vertx.currentContext(), result.result());
-        }).onFailure(e -> EventLog.refused(connectionId, String.valueOf(request.remoteAddress()), request.path(), 400,
-            "upgrade failed: " + e.getMessage()));
+          early.release();
+        }).onFailure(e -> {
+          early.discard();
+          EventLog.refused(connectionId, String.valueOf(request.remoteAddress()), request.path(), 400,
+              "upgrade failed: " + e.getMessage());
+        });
       }
     });
   }

@@ -50,6 +50,7 @@ public final class VertxInternals {
   static final String VERTX_HANDLER = "handler";
   static final String FRAME_GUARD = "hub-inbound-frame-guard";
 
+  static final String EARLY_FRAMES = "hub-early-frames";
   static final String ACCEPT_WATCH = "hub-accept-watch";
   static final String ACCEPTED_SOCKET_GUARD = "hub-accepted-socket-guard";
 
@@ -242,6 +243,45 @@ public final class VertxInternals {
     }
   }
 
+  /** Frames held back while a connection is upgraded; see {@link #holdEarlyFrames}. */
+  public interface EarlyFrames {
+    /** The WebSocket is open and reading: the held frames go to it, in order, and nothing is held any more. */
+    void release();
+
+    /** The upgrade failed: the held frames are dropped with the connection. */
+    void discard();
+
+    EarlyFrames NONE = new EarlyFrames() {
+      @Override
+      public void release() {
+      }
+
+      @Override
+      public void discard() {
+      }
+    };
+  }
+
+  /**
+   * Holds the frames a client sent before the upgrade of {@code request} completed (in the same TCP
+   * write as the request, say) until the WebSocket is open, then hands them to it. Without this
+   * they are lost: Netty's handshake passes the bytes that followed the request to the new frame
+   * decoder, which decodes them before Vert.x has put the WebSocket's handler in place, so they
+   * reach the HTTP connection's handler and are dropped, and the device's next ack covers a packet
+   * never stored. Call on the request's event loop before {@code toWebSocket()}. Holds at most
+   * {@code maxBytes}; a client that sends more before its upgrade completes is disconnected.
+   * Without the pipeline, nothing is held (the early frames are lost as before).
+   */
+  public static EarlyFrames holdEarlyFrames(HttpServerRequest request, int maxBytes) {
+    if (!(request.connection() instanceof ConnectionBase base) || base.channel().pipeline().get(VERTX_HANDLER) == null) {
+      return EarlyFrames.NONE;
+    }
+    ChannelPipeline pipeline = base.channel().pipeline();
+    EarlyFrameHold hold = new EarlyFrameHold(maxBytes);
+    pipeline.addBefore(VERTX_HANDLER, EARLY_FRAMES, hold);
+    return hold;
+  }
+
   /**
    * Drops the TCP connection without a closing handshake (the peer sees 1006), as a heartbeat
    * timeout calls for. Closing the channel directly skips Vert.x's close handling, which would
@@ -387,6 +427,62 @@ public final class VertxInternals {
       return true;
     } catch (ReflectiveOperationException | RuntimeException e) {
       return false;
+    }
+  }
+
+  /** See {@link #holdEarlyFrames}. Used on the connection's event loop only. */
+  private static final class EarlyFrameHold extends ChannelInboundHandlerAdapter implements EarlyFrames {
+    private final int maxBytes;
+    private final java.util.ArrayDeque<Object> held = new java.util.ArrayDeque<>();
+    private int heldBytes;
+    private ChannelHandlerContext ctx;
+
+    EarlyFrameHold(int maxBytes) {
+      this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      this.ctx = ctx;
+    }
+
+    /** The request itself (HTTP objects) goes on to Vert.x; only frames, which come after the handshake, wait. */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!(msg instanceof WebSocketFrame frame)) {
+        ctx.fireChannelRead(msg);
+        return;
+      }
+      held.add(frame);
+      heldBytes += frame.content().readableBytes();
+      if (heldBytes > maxBytes) {
+        discard();
+        ctx.close();
+      }
+    }
+
+    @Override
+    public void release() {
+      if (ctx == null || ctx.isRemoved()) {
+        return;
+      }
+      Object frame;
+      while ((frame = held.poll()) != null) {
+        ctx.fireChannelRead(frame);
+      }
+      ctx.fireChannelReadComplete();
+      ctx.pipeline().remove(this);
+    }
+
+    @Override
+    public void discard() {
+      Object frame;
+      while ((frame = held.poll()) != null) {
+        ReferenceCountUtil.release(frame);
+      }
+      if (ctx != null && !ctx.isRemoved()) {
+        ctx.pipeline().remove(this);
+      }
     }
   }
 

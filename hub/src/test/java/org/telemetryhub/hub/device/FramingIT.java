@@ -114,6 +114,31 @@ class FramingIT {
     return api.readings(device, 0, now + 1000).size();
   }
 
+  /**
+   * Verifies that frames sent in the same TCP write as the upgrade request, before the 101, are
+   * stored and acked in order with the ones after it: no ack ever covers a packet that was dropped.
+   */
+  @Test
+  void framesSentWithTheUpgradeRequestAreStoredAndAckedInOrder() throws IOException {
+    byte[] early = new java.io.ByteArrayOutputStream() {
+      {
+        writeBytes(RawWebSocket.encode(true, 0, RawWebSocket.BINARY, packets(1, now - 300), true));
+        writeBytes(RawWebSocket.encode(true, 0, RawWebSocket.BINARY, packets(2, now - 299), true));
+      }
+    }.toByteArray();
+    try (RawWebSocket ws = RawWebSocket.connect(hub.port(), "/ws/devices/early", TestHub.token("early"), 0, "", early)) {
+      ws.sendFrame(RawWebSocket.BINARY, packets(1, now - 297));
+      long ack;
+      do {
+        ack = nextAck(ws);
+      } while (ack < 4);
+      assertEquals(4, ack);
+    }
+    assertEquals(List.of(now - 300, now - 299, now - 298, now - 297),
+        api.readings("early", 0, now + 1000).stream().map(r -> ((JsonObject) r).getLong("ts")).toList(),
+        "the three early packets and the one after them, all stored");
+  }
+
   /** Verifies that a message fragmented into two 40,000-byte frames (over the 64 KiB limit) closes with 1009 and nothing of it is acked or stored. */
   @Test
   void fragmentedMessageOverTheLimitCloses1009() throws IOException {

@@ -57,6 +57,15 @@ public final class RawWebSocket implements AutoCloseable {
   /** As {@link #connect(int, String, String, int)}, with more request headers ("Name: value\r\n" each). */
   public static RawWebSocket connect(int port, String path, String token, int receiveBufferBytes, String extraHeaders)
       throws IOException {
+    return connect(port, path, token, receiveBufferBytes, extraHeaders, new byte[0]);
+  }
+
+  /**
+   * As {@link #connect(int, String, String, int, String)}, sending {@code withRequest} (frames, say)
+   * in the same write as the upgrade request, before the hub's 101.
+   */
+  public static RawWebSocket connect(int port, String path, String token, int receiveBufferBytes, String extraHeaders,
+                                     byte[] withRequest) throws IOException {
     Socket socket = new Socket();
     if (receiveBufferBytes > 0) {
       socket.setReceiveBufferSize(receiveBufferBytes);
@@ -71,7 +80,10 @@ public final class RawWebSocket implements AutoCloseable {
         + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
         + extraHeaders
         + "\r\n";
-    socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    ByteArrayOutputStream write = new ByteArrayOutputStream();
+    write.writeBytes(request.getBytes(StandardCharsets.US_ASCII));
+    write.writeBytes(withRequest);
+    socket.getOutputStream().write(write.toByteArray());
     String head = readHeaders(socket.getInputStream());
     if (!head.startsWith("HTTP/1.1 101")) {
       socket.close();

@@ -163,6 +163,15 @@ public final class Hub {
       SubscriberChannel subscribers = new SubscriberChannel(broker, fleet, replay,
           metrics, RuntimeSettings.subscriberLimits(settings),
           settings.heartbeatInterval(), settings.heartbeatTimeout());
+      // A session ends with its credentials: when its secret is dropped, or its subscriber or api name revoked
+      // (a revoked device is closed by the revocation itself; an expired token by its connection).
+      if (authenticator instanceof TokenService tokens) {
+        tokens.onKeysChanged(accepted -> {
+          devices.endSessionsOfRetiredSecrets(accepted);
+          subscribers.endSessionsOfRetiredSecrets(accepted);
+        });
+      }
+      revocations.onRecorded((key, epochSeconds) -> subscribers.endRevokedSessions(key));
       RetentionTask retention = new RetentionTask(vertx, store, Duration.ofDays(settings.retentionDays()), clock);
       Hub hub = new Hub(settings, vertx, cluster, store, writer, devices, subscribers, retention, meters, runtimeMeters);
 

@@ -117,6 +117,7 @@ public final class ApiRoutes {
     router.get("/api/devices/:id").handler(devices::one);
     router.get("/api/devices/:id/readings").handler(devices::readings);
     router.post("/api/devices/:id/revoke").handler(revocation::revoke);
+    router.post("/api/tokens/:kind/:name/revoke").handler(revocation::revokeToken);
     router.get("/api/alerts").handler(this::alerts);
     router.get("/api/hub").handler(figures::figures);
     router.get("/health/live").handler(health::live);

@@ -7,8 +7,11 @@ import org.telemetryhub.hub.address.TopicFilter;
 /** Decides whether a token lets its holder connect, as a device or as a subscriber. */
 public interface Authenticator {
 
-  /** Succeeds when {@code token} (null when none was sent) names {@code deviceId}; fails with an {@link AuthException}. */
-  Future<Void> authenticate(String token, String deviceId);
+  /**
+   * The session's credentials when {@code token} (null when none was sent) names {@code deviceId};
+   * fails with an {@link AuthException}.
+   */
+  Future<Credentials> authenticate(String token, String deviceId);
 
   /** The subscriber's name and the channel filters it may use; fails with an {@link AuthException}. */
   Future<SubscriberGrant> authenticateSubscriber(String token);
@@ -19,13 +22,14 @@ public interface Authenticator {
   /** Accepts everyone, subscribers to every channel: only for local experiments with auth turned off. */
   Authenticator OPEN = new Authenticator() {
     @Override
-    public Future<Void> authenticate(String token, String deviceId) {
-      return Future.succeededFuture();
+    public Future<Credentials> authenticate(String token, String deviceId) {
+      return Future.succeededFuture(Credentials.open(TokenKind.DEVICE, deviceId));
     }
 
     @Override
     public Future<SubscriberGrant> authenticateSubscriber(String token) {
-      return Future.succeededFuture(new SubscriberGrant("anonymous", List.of(TopicFilter.parse(TopicFilter.REST))));
+      return Future.succeededFuture(new SubscriberGrant("anonymous", List.of(TopicFilter.parse(TopicFilter.REST)),
+          Credentials.open(TokenKind.SUBSCRIBER, "anonymous")));
     }
 
     @Override

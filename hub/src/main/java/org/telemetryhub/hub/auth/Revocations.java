@@ -5,18 +5,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import org.telemetryhub.hub.files.OwnerOnlyFiles;
 
 /**
- * Devices whose tokens were revoked, and when: a device token issued at or before that second is
- * refused, so the device needs a new token. Kept in memory for the checks and in a file of the
- * data directory ({@value #FILE_NAME}, owner-only, a line {@code <device> <epoch seconds>} each)
- * so that a revocation outlives a restart.
+ * Whose tokens were revoked, and when: a token issued at or before that second is refused, so its
+ * holder needs a new one. Devices are kept by their id, subscribers and api tokens by their name
+ * ({@link TokenKind#revocationKey}: {@code subscriber:<name>}, {@code api:<name>}). Kept in memory
+ * for the checks and in a file of the data directory ({@value #FILE_NAME}, owner-only, a line
+ * {@code <key> <epoch seconds>} each) so that a revocation outlives a restart.
  */
 public final class Revocations {
 
@@ -25,6 +28,7 @@ public final class Revocations {
   private final Path file;
   private final ConcurrentMap<String, Long> revokedAt = new ConcurrentHashMap<>();
   private volatile BiConsumer<String, Long> listener = (device, epochSeconds) -> { };
+  private final List<BiConsumer<String, Long>> enforcers = new CopyOnWriteArrayList<>();
 
   private Revocations(Path file) {
     this.file = file;
@@ -49,34 +53,36 @@ public final class Revocations {
     return new Revocations(null);
   }
 
-  /** The second up to which the device's tokens are refused, or -1 when none were revoked. */
-  public long revokedAt(String device) {
-    return revokedAt.getOrDefault(device, -1L);
+  /** The second up to which the tokens under {@code key} (a device id, see {@link TokenKind#revocationKey}) are refused, or -1. */
+  public long revokedAt(String key) {
+    return revokedAt.getOrDefault(key, -1L);
   }
 
-  /** Every revocation: device to the second up to which its tokens are refused. */
+  /** Every revocation: key to the second up to which its tokens are refused. */
   public Map<String, Long> all() {
     return Map.copyOf(revokedAt);
   }
 
   /**
-   * Refuses the device's tokens issued at or before {@code epochSeconds}, writes the file, and
+   * Refuses the tokens under {@code key} issued at or before {@code epochSeconds}, writes the file, and
    * tells the listener (in a cluster: the other nodes). Blocks.
    */
-  public void revoke(String device, long epochSeconds) throws IOException {
-    record(device, epochSeconds);
-    listener.accept(device, epochSeconds);
+  public void revoke(String key, long epochSeconds) throws IOException {
+    record(key, epochSeconds);
+    listener.accept(key, epochSeconds);
+    enforcers.forEach(enforcer -> enforcer.accept(key, epochSeconds));
   }
 
   /**
    * Records a revocation made elsewhere (on another node of the cluster), without telling the
    * listener; returns whether it refuses more than before. Blocks.
    */
-  public boolean adopt(String device, long epochSeconds) throws IOException {
-    if (revokedAt(device) >= epochSeconds) {
+  public boolean adopt(String key, long epochSeconds) throws IOException {
+    if (revokedAt(key) >= epochSeconds) {
       return false;
     }
-    record(device, epochSeconds);
+    record(key, epochSeconds);
+    enforcers.forEach(enforcer -> enforcer.accept(key, epochSeconds));
     return true;
   }
 
@@ -85,8 +91,16 @@ public final class Revocations {
     this.listener = listener;
   }
 
-  private synchronized void record(String device, long epochSeconds) throws IOException {
-    revokedAt.merge(device, epochSeconds, Math::max);
+  /**
+   * Told of every revocation recorded, made here or adopted from another node, after it is
+   * recorded: what ends the open sessions it concerns.
+   */
+  public void onRecorded(BiConsumer<String, Long> enforcer) {
+    enforcers.add(enforcer);
+  }
+
+  private synchronized void record(String key, long epochSeconds) throws IOException {
+    revokedAt.merge(key, epochSeconds, Math::max);
     if (file == null) {
       return;
     }

@@ -11,12 +11,23 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SignatureException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.telemetryhub.hub.address.TopicFilter;
 
 /**
@@ -25,8 +36,9 @@ import org.telemetryhub.hub.address.TopicFilter;
  * Checking needs no I/O; the Future is already complete when returned.
  *
  * <p>Tokens are signed with the first secret of a {@link KeyRing} and checked against all of
- * them; the ring can be replaced while the hub runs ({@link #useKeys}). A device token issued at
- * or before the time its device was revoked ({@link Revocations}) is refused.
+ * them; the ring can be replaced while the hub runs ({@link #useKeys}), and the sessions of a
+ * dropped secret are told to end. A token issued at or before the time its subject (a device, a
+ * subscriber name, an api name) was revoked ({@link Revocations}) is refused.
  *
  * <p>A refused token gets one of a few fixed messages: what the library that parses it says
  * (Jackson's, Base64's) never reaches the client.
@@ -42,13 +54,28 @@ public final class TokenService implements Authenticator {
   /** For api tokens: read or admin. */
   public static final String ACCESS_CLAIM = "access";
 
-  /** The signing and checking halves of one key ring. */
-  private record Keys(JWTAuth signing, JWTAuth checking) {
+  /** The signing and checking halves of one key ring, and its secrets by key id (the ids shared by every session). */
+  private record Keys(JWTAuth signing, JWTAuth checking, Map<String, String> secretsById) {
+
+    /** The ring's own instance of {@code keyId}, or null when the ring has no such key. */
+    String keyId(String keyId) {
+      for (String id : secretsById.keySet()) {
+        if (id.equals(keyId)) {
+          return id;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** A token whose signature holds and whose times are valid now: its claims, and the id of the secret that signed it. */
+  private record Checked(JsonObject claims, String keyId) {
   }
 
   private final Vertx vertx;
   private final Revocations revocations;
   private final LongSupplier clockSeconds;
+  private final List<Consumer<Set<String>>> keyListeners = new CopyOnWriteArrayList<>();
   private volatile Keys keys;
 
   public TokenService(Vertx vertx, KeyRing ring, Revocations revocations) {
@@ -67,14 +94,26 @@ public final class TokenService implements Authenticator {
     return new TokenService(vertx, new KeyRing(List.of(secret)), Revocations.none());
   }
 
-  /** Signs new tokens with the ring's first secret from now on, and accepts tokens of any of its secrets. */
+  /**
+   * Signs new tokens with the ring's first secret from now on, and accepts tokens of any of its
+   * secrets; then tells the listeners the key ids now accepted (sessions of a dropped secret end).
+   */
   public void useKeys(KeyRing ring) {
     JWTAuthOptions checking = new JWTAuthOptions().setJWTOptions(new JWTOptions().setIgnoreExpiration(true));
+    Map<String, String> secretsById = new LinkedHashMap<>();
     for (String secret : ring.secrets()) {
       checking.addPubSecKey(key(secret));
+      secretsById.put(KeyRing.keyId(secret), secret);
     }
     keys = new Keys(JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(key(ring.signing()))),
-        JWTAuth.create(vertx, checking));
+        JWTAuth.create(vertx, checking), Map.copyOf(secretsById));
+    Set<String> accepted = Set.copyOf(secretsById.keySet());
+    keyListeners.forEach(listener -> listener.accept(accepted));
+  }
+
+  /** Told the key ids accepted after every change of the ring: open sessions signed by any other key must end. */
+  public void onKeysChanged(Consumer<Set<String>> listener) {
+    keyListeners.add(listener);
   }
 
   private static PubSecKeyOptions key(String secret) {
@@ -113,8 +152,9 @@ public final class TokenService implements Authenticator {
   // ---- checking ----
 
   @Override
-  public Future<Void> authenticate(String token, String deviceId) {
-    return verified(token).compose(claims -> {
+  public Future<Credentials> authenticate(String token, String deviceId) {
+    return verified(token).compose(checked -> {
+      JsonObject claims = checked.claims();
       if (!ROLE_DEVICE.equals(claims.getValue(ROLE_CLAIM))) {
         return refuse("token is not a device token");
       }
@@ -122,42 +162,54 @@ public final class TokenService implements Authenticator {
       if (!deviceId.equals(subject)) {
         return refuse("token names device '" + subject + "', not '" + deviceId + "'");
       }
-      long revokedAt = revocations.revokedAt(deviceId);
-      if (revokedAt >= 0 && issuedAt(claims) <= revokedAt) {
-        return refuse("token revoked: tokens of device '" + deviceId + "' issued until "
-            + Instant.ofEpochSecond(revokedAt) + " are refused; get a new one");
-      }
-      return Future.succeededFuture();
+      return credentials(TokenKind.DEVICE, deviceId, checked);
     });
   }
 
   @Override
   public Future<SubscriberGrant> authenticateSubscriber(String token) {
-    return verified(token).compose(claims -> {
+    return verified(token).compose(checked -> {
+      JsonObject claims = checked.claims();
       Object role = claims.getValue(ROLE_CLAIM);
       if (ROLE_API.equals(role)) {
         // An api token reads every device over HTTP, so it may follow every channel live (the web console does).
-        return apiAccess(claims).map(access -> new SubscriberGrant(access.name(), List.of(TopicFilter.parse(TopicFilter.REST))));
+        return apiAccess(claims).compose(access -> credentials(TokenKind.API, access.name(), checked)
+            .map(credentials -> new SubscriberGrant(access.name(), List.of(TopicFilter.parse(TopicFilter.REST)), credentials)));
       }
       if (!ROLE_SUBSCRIBER.equals(role)) {
         return refuse("a " + role + " token cannot subscribe: use a subscriber or api token");
       }
-      return grant(claims);
+      return grant(checked);
     });
   }
 
   @Override
   public Future<ApiAccess> authenticateApi(String token) {
-    return verified(token).compose(claims -> {
-      Object role = claims.getValue(ROLE_CLAIM);
+    return verified(token).compose(checked -> {
+      Object role = checked.claims().getValue(ROLE_CLAIM);
       if (ROLE_SUBSCRIBER.equals(role)) {
-        return grant(claims).map(ApiAccess::subscriber);
+        return grant(checked).map(ApiAccess::subscriber);
       }
       if (!ROLE_API.equals(role)) {
         return Future.failedFuture(new AuthException("a " + role + " token gives no access to the HTTP API", true));
       }
-      return apiAccess(claims);
+      return apiAccess(checked.claims()).compose(access -> credentials(TokenKind.API, access.name(), checked).map(access));
     });
+  }
+
+  /**
+   * The session a checked token opens, unless the tokens of its subject were revoked after it was
+   * issued: then refused, with when.
+   */
+  private Future<Credentials> credentials(TokenKind kind, String subject, Checked checked) {
+    long revokedAt = revocations.revokedAt(kind.revocationKey(subject));
+    if (revokedAt >= 0 && issuedAt(checked.claims()) <= revokedAt) {
+      return refuse("token revoked: tokens of " + kind.wireName() + " '" + subject + "' issued until "
+          + Instant.ofEpochSecond(revokedAt) + " are refused; get a new one");
+    }
+    long expiresAt = checked.claims().getValue("exp") instanceof Number exp
+        ? Math.multiplyExact(exp.longValue(), 1000L) : Credentials.NEVER;
+    return Future.succeededFuture(new Credentials(kind, subject, checked.keyId(), expiresAt));
   }
 
   private static Future<ApiAccess> apiAccess(JsonObject claims) {
@@ -169,7 +221,8 @@ public final class TokenService implements Authenticator {
     }
   }
 
-  private static Future<SubscriberGrant> grant(JsonObject claims) {
+  private Future<SubscriberGrant> grant(Checked checked) {
+    JsonObject claims = checked.claims();
     List<TopicFilter> channels = new ArrayList<>();
     Object granted = claims.getValue(CHANNELS_CLAIM);
     if (!(granted instanceof JsonArray list)) {
@@ -182,17 +235,20 @@ public final class TokenService implements Authenticator {
         return refuse("token grants a " + e.getMessage());
       }
     }
-    return Future.succeededFuture(new SubscriberGrant(String.valueOf(claims.getValue("sub")), List.copyOf(channels)));
+    String name = String.valueOf(claims.getValue("sub"));
+    return credentials(TokenKind.SUBSCRIBER, name, checked).map(credentials -> new SubscriberGrant(name, List.copyOf(channels),
+        credentials));
   }
 
-  /** The token's claims when its signature holds and its times are valid now. */
-  private Future<JsonObject> verified(String token) {
+  /** The token's claims and key id when its signature holds and its times are valid now. */
+  private Future<Checked> verified(String token) {
     if (token == null || token.isBlank()) {
       return refuse("missing credentials: send 'Authorization: Bearer <token>' or '?token=<token>'");
     }
+    Keys ring = keys;
     Future<User> user;
     try {
-      user = keys.checking().authenticate(new TokenCredentials(token));
+      user = ring.checking().authenticate(new TokenCredentials(token));
     } catch (RuntimeException malformedClaims) {
       return refuse("invalid token: its claims are malformed");
     }
@@ -202,8 +258,34 @@ public final class TokenService implements Authenticator {
       }
       JsonObject claims = result.result().attributes().getJsonObject("accessToken");
       String problem = claims == null ? "invalid token: no claims" : timeProblem(claims);
-      return problem == null ? Future.succeededFuture(claims) : refuse(problem);
+      return problem == null ? Future.succeededFuture(new Checked(claims, keyIdOf(token, ring))) : refuse(problem);
     });
+  }
+
+  /**
+   * The id of the ring's secret that signed {@code token} (its signature is known to hold): the
+   * {@code kid} of its header, or for a token from before key ids, the secret whose HMAC matches.
+   */
+  private static String keyIdOf(String token, Keys ring) {
+    String[] parts = token.split("\\.");
+    try {
+      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
+      String kid = ring.keyId(header.getString("kid"));
+      if (kid != null) {
+        return kid;
+      }
+      byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
+      for (Map.Entry<String, String> key : ring.secretsById().entrySet()) {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key.getValue().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        if (MessageDigest.isEqual(signature, mac.doFinal((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII)))) {
+          return key.getKey();
+        }
+      }
+    } catch (GeneralSecurityException | RuntimeException e) {
+      // a token that verified is well formed; if it were not, it has no key of this ring
+    }
+    return null;
   }
 
   private static String whyRefused(Throwable cause) {

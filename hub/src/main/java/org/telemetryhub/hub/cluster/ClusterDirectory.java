@@ -164,7 +164,7 @@ final class ClusterDirectory implements DeviceDirectory, ClusterState.Listener {
     }
     vertx.executeBlocking(() -> revocations.adopt(device, epochSeconds), false).onComplete(adopted -> {
       if (adopted.failed()) {
-        LOG.error("cluster: could not record the revocation of device {}: {}", device, adopted.cause().toString());
+        LOG.error("cluster: could not record the revocation of {}: {}", device, adopted.cause().toString());
       }
       Session here = registry.session(device);
       if (here != null) {

@@ -61,6 +61,11 @@ public final class DeviceChannel {
     return open.size();
   }
 
+  /** Ends the sessions whose token was signed by a secret not among {@code accepted}. */
+  public void endSessionsOfRetiredSecrets(Set<String> accepted) {
+    open.forEach(connection -> connection.endIfSecretRetired(accepted));
+  }
+
   /** Stops reading from every device socket: no new packets enter while the hub flushes. */
   public Future<Void> pauseAll() {
     return Future.join(open.stream().map(DeviceConnection::pauseForShutdown).toList()).mapEmpty();

@@ -7,7 +7,9 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrameType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.telemetryhub.hub.auth.Credentials;
 import org.telemetryhub.hub.liveness.Session;
 import org.telemetryhub.hub.logging.EventLog;
 import org.telemetryhub.hub.protocol.PacketCodec;
@@ -43,14 +45,15 @@ final class DeviceConnection implements Session, AckSink, HubWebSocket.Owner {
   private long rejectedSinceLog;
   private long lastRejectLogNanos = System.nanoTime() - REJECT_LOG_INTERVAL_NANOS;
 
-  DeviceConnection(DeviceChannel channel, ServerWebSocket ws, Context context, String connectionId, String deviceId) {
+  DeviceConnection(DeviceChannel channel, ServerWebSocket ws, Context context, String connectionId, String deviceId,
+                   Credentials credentials) {
     this.channel = channel;
     this.ws = ws;
     this.context = context;
     this.deviceId = deviceId;
     this.connectedAtMillis = channel.clock.millis();
-    this.socket = new HubWebSocket(ws, context, connectionId, HubWebSocket.Kind.DEVICE, deviceId, channel.socketSettings,
-        channel.metrics, this);
+    this.socket = new HubWebSocket(ws, context, connectionId, HubWebSocket.Kind.DEVICE, deviceId, credentials,
+        channel.socketSettings, channel.metrics, this);
   }
 
   void start() {
@@ -224,7 +227,12 @@ final class DeviceConnection implements Session, AckSink, HubWebSocket.Owner {
 
   @Override
   public void closeRevoked() {
-    context.runOnContext(ignored -> socket.close(CloseCause.REVOKED, "token revoked"));
+    socket.endRevoked();
+  }
+
+  /** Ends the session if the secret of its token is not among {@code accepted} any more. */
+  void endIfSecretRetired(Set<String> accepted) {
+    socket.endIfSecretRetired(accepted);
   }
 
   Future<Void> pauseForShutdown() {

@@ -41,6 +41,6 @@ public final class DeviceEndpoint implements Handler<HttpServerRequest> {
       return;
     }
     upgrades.upgrade(request, connectionId, options, () -> authenticator.authenticate(BearerToken.of(request), deviceId),
-        (ws, context, granted) -> new DeviceConnection(channel, ws, context, connectionId, deviceId).start());
+        (ws, context, credentials) -> new DeviceConnection(channel, ws, context, connectionId, deviceId, credentials).start());
   }
 }

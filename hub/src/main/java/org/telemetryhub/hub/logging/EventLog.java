@@ -68,7 +68,8 @@ public final class EventLog {
             : "request on an idle connection", millis, count);
   }
 
-  public static void revoked(String device, String by, boolean connectionClosed) {
-    LOG.warn("device={} tokens revoked by={}{}", device, by, connectionClosed ? ", its connection closed" : "");
+  /** Tokens of a device, subscriber or api name were revoked ({@code kind}: device, subscriber, api). */
+  public static void revoked(String kind, String name, String by, boolean connectionClosed) {
+    LOG.warn("{}={} tokens revoked by={}{}", kind, name, by, connectionClosed ? ", its connection closed" : "");
   }
 }

@@ -49,6 +49,16 @@ public final class SubscriberChannel {
     return open.size();
   }
 
+  /** Ends the sessions whose token was signed by a secret not among {@code accepted}. */
+  public void endSessionsOfRetiredSecrets(Set<String> accepted) {
+    open.forEach(connection -> connection.endIfSecretRetired(accepted));
+  }
+
+  /** Ends the sessions of the subscriber or api tokens revoked under {@code key} (see TokenKind.revocationKey). */
+  public void endRevokedSessions(String key) {
+    open.forEach(connection -> connection.endIfRevoked(key));
+  }
+
   /** Closes every subscriber with 1001. */
   public Future<Void> closeAll() {
     return Future.join(open.stream().map(SubscriberConnection::closeForShutdown).toList()).mapEmpty();

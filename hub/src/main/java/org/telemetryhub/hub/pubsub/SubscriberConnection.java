@@ -66,7 +66,7 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
     this.queue = new SubscriberQueue(channel.limits.queueCapacity(), channel.limits.queueBytes(),
         (policy, count) -> channel.metrics.subscriberMessagesLost(policy.metricTag(), count));
     this.writer = VertxInternals.burstWriter(ws);
-    this.socket = new HubWebSocket(ws, context, connectionId, HubWebSocket.Kind.SUBSCRIBER, grant.name(),
+    this.socket = new HubWebSocket(ws, context, connectionId, HubWebSocket.Kind.SUBSCRIBER, grant.name(), grant.credentials(),
         channel.socketSettings, channel.metrics, this);
   }
 
@@ -306,6 +306,18 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
   @Override
   public long count() {
     return delivered;
+  }
+
+  /** Ends the session if its token's secret is not among {@code accepted} any more. */
+  void endIfSecretRetired(Set<String> accepted) {
+    socket.endIfSecretRetired(accepted);
+  }
+
+  /** Ends the session if its token is one of those revoked under {@code key}. */
+  void endIfRevoked(String key) {
+    if (grant.credentials().revocationKey().equals(key)) {
+      socket.endRevoked();
+    }
   }
 
   Future<Void> closeForShutdown() {

@@ -22,8 +22,12 @@ public enum CloseCause {
   BAD_COMPRESSED_DATA(1007, InvalidFrame.PROTOCOL_ERROR),
   /** A newer connection of the same device took over. */
   REPLACED(4000, null),
-  /** The device's tokens were revoked by an operator. */
+  /** The tokens of the device, subscriber or api name were revoked by an operator. */
   REVOKED(1008, null),
+  /** The token the connection opened with has expired. */
+  TOKEN_EXPIRED(1008, null),
+  /** The secret that signed the connection's token was dropped from the hub's secrets. */
+  SECRET_RETIRED(1008, null),
   /** The hub holds as many subscribers as it may. */
   SUBSCRIBER_LIMIT(1008, null),
   /** A subscriber with the disconnect policy fell behind. */

@@ -27,6 +27,11 @@ public final class Heartbeats {
   private final ConcurrentMap<Context, Wheel> wheels = new ConcurrentHashMap<>();
 
   /** @param interval between pings; @param timeout of silence after which a socket is dropped */
+  /** Between two ticks of one socket. */
+  public long intervalMillis() {
+    return intervalMillis;
+  }
+
   public Heartbeats(Duration interval, Duration timeout) {
     this.intervalMillis = interval.toMillis();
     this.timeoutNanos = timeout.toNanos();

@@ -9,6 +9,7 @@ import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import java.util.EnumSet;
 import java.util.Locale;
+import org.telemetryhub.hub.auth.Credentials;
 import org.telemetryhub.hub.logging.EventLog;
 import org.telemetryhub.hub.metrics.HubMetrics;
 import org.telemetryhub.hub.process.FatalErrors;
@@ -101,14 +102,21 @@ public final class HubWebSocket {
   private final MessageAssembler assembler;
   private final Heartbeat heartbeat;
   private final EnumSet<PauseReason> pausedFor = EnumSet.noneOf(PauseReason.class);
+  /** The id of the secret that signed the session's token (null with authentication off): the session ends when it is dropped. */
+  private final String keyId;
+  /** When the session's token expires, epoch milliseconds ({@link Credentials#NEVER} for never): the session ends then. */
+  private final long expiresAtMillis;
+  private boolean expiryTimerSet;
   private final Promise<Void> closed = Promise.promise();
   /** Set when the hub decided to end the connection: what it logs. */
   private CloseReason hubClose;
 
-  /** @param name the device id, or the subscriber's name */
-  public HubWebSocket(ServerWebSocket ws, Context context, String connectionId, Kind kind, String name, Settings settings,
-                      HubMetrics metrics, Owner owner) {
+  /** @param name the device id, or the subscriber's name; @param credentials of the token it opened with */
+  public HubWebSocket(ServerWebSocket ws, Context context, String connectionId, Kind kind, String name, Credentials credentials,
+                      Settings settings, HubMetrics metrics, Owner owner) {
     this.ws = ws;
+    this.keyId = credentials.keyId();
+    this.expiresAtMillis = credentials.expiresAtMillis();
     this.context = context;
     this.connectionId = connectionId;
     this.kind = kind;
@@ -126,6 +134,7 @@ public final class HubWebSocket {
 
       @Override
       public void onTick() {
+        endAtExpiry();
         owner.onTick();
       }
     });
@@ -147,6 +156,39 @@ public final class HubWebSocket {
     }
     EventLog.opened(connectionId, kind.wireName(), name, remote);
     heartbeat.start();
+    endAtExpiry();
+  }
+
+  // ---- the session's credentials ----
+
+  /**
+   * Ends the session once its token has expired (1008 "token expired"). Checked at every tick; a
+   * token that expires before the next tick gets a timer of its own for the exact moment, so a
+   * socket pays for a timer only in its last interval.
+   */
+  private void endAtExpiry() {
+    if (expiresAtMillis == Credentials.NEVER || hubClose != null) {
+      return;
+    }
+    long left = expiresAtMillis - System.currentTimeMillis();
+    if (left <= 0) {
+      close(CloseCause.TOKEN_EXPIRED, "token expired at " + java.time.Instant.ofEpochMilli(expiresAtMillis));
+    } else if (left <= settings.heartbeats().intervalMillis() && !expiryTimerSet) {
+      expiryTimerSet = true;
+      context.owner().setTimer(left, id -> endAtExpiry());
+    }
+  }
+
+  /** Ends the session when the secret that signed its token is not among {@code accepted} any more. May be called from any thread. */
+  public void endIfSecretRetired(java.util.Set<String> accepted) {
+    if (keyId != null && !accepted.contains(keyId)) {
+      context.runOnContext(ignored -> close(CloseCause.SECRET_RETIRED, "token's secret was retired: get a new token"));
+    }
+  }
+
+  /** Ends the session because its token was revoked (1008). May be called from any thread. */
+  public void endRevoked() {
+    context.runOnContext(ignored -> close(CloseCause.REVOKED, "token revoked"));
   }
 
   // ---- reading ----

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.telemetryhub.hub.testing.DeviceClient;
 import org.telemetryhub.hub.testing.HubApi;
 import org.telemetryhub.hub.testing.Poll;
+import org.telemetryhub.hub.testing.SubscriberClient;
 import org.telemetryhub.hub.testing.TestHub;
 import org.telemetryhub.hub.testing.Tokens;
 
@@ -98,6 +99,100 @@ class TokenLifecycleIT {
     }
     try (TestHub hub = TestHub.start(dataDir)) {
       assertEquals(401, status(client, hub.port(), "dev-9", oldToken), "the revocation outlives a restart");
+    }
+  }
+
+  /**
+   * Verifies that dropping a secret ends the sessions its tokens opened: a device and a subscriber
+   * connected with the old secret's tokens close with 1008, a device with the new secret's token
+   * goes on streaming.
+   */
+  @Test
+  void droppingASecretEndsItsSessions(Vertx vertx) throws Exception {
+    Path secrets = dataDir.resolve("secrets");
+    Files.writeString(secrets, NEW + "\n" + OLD + "\n");
+    try (TestHub hub = TestHub.start(dataDir, "--token-secret-file=" + secrets, "--reload-check-interval=100ms")) {
+      WebSocketClient client = DeviceClient.client(vertx);
+      DeviceClient oldDevice = DeviceClient.await(DeviceClient.connect(client, hub.port(), "dev-old",
+          Tokens.signedWith(OLD, "dev-old", null)));
+      DeviceClient newDevice = DeviceClient.await(DeviceClient.connect(client, hub.port(), "dev-new",
+          Tokens.signedWith(NEW, "dev-new", null)));
+      // Held in a variable: Vert.x closes a client, and its sockets, once nothing refers to it.
+      WebSocketClient subscribers = SubscriberClient.client(vertx, false);
+      SubscriberClient oldSubscriber = DeviceClient.await(SubscriberClient.connect(subscribers,
+          hub.port(), Tokens.subscriberSignedWith(OLD, "watcher", null, "readings/+"), null));
+
+      Files.writeString(secrets, NEW + "\n"); // as rotate-secret --drop-previous leaves it
+      DeviceClient.Closed device = oldDevice.awaitClose(WAIT);
+      DeviceClient.Closed subscriber = oldSubscriber.awaitClose(WAIT);
+      assertEquals(1008, device.code());
+      assertEquals("token's secret was retired: get a new token", device.reason());
+      assertEquals(1008, subscriber.code());
+      newDevice.sendPackets(20f, Instant.now().getEpochSecond(), 50f, 1000f);
+      newDevice.awaitAck(1, WAIT);
+      assertTrue(!newDevice.isClosed(), "the session of the secret kept goes on");
+    }
+  }
+
+  /**
+   * Verifies that a session ends when its token expires, to the second, also between heartbeats:
+   * a device and a subscriber whose tokens expire in 2 s are closed with 1008 "token expired".
+   */
+  @Test
+  void expiredTokensEndTheirSessions(Vertx vertx) throws Exception {
+    try (TestHub hub = TestHub.start(dataDir)) {
+      Duration validity = Duration.ofSeconds(2);
+      WebSocketClient devices = DeviceClient.client(vertx);
+      WebSocketClient subscribers = SubscriberClient.client(vertx, false);
+      DeviceClient device = DeviceClient.await(DeviceClient.connect(devices, hub.port(), "dev-1",
+          Tokens.device("dev-1", validity)));
+      SubscriberClient subscriber = DeviceClient.await(SubscriberClient.connect(subscribers,
+          hub.port(), Tokens.subscriberSignedWith(TestHub.SECRET, "watcher", validity, "readings/+"), null));
+      long expiresAtMillis = (Instant.now().getEpochSecond() + 2) * 1000; // exp is a whole second, at most 2 s away
+      DeviceClient.Closed deviceClosed = device.awaitClose(WAIT);
+      long closedAtMillis = System.currentTimeMillis();
+      DeviceClient.Closed subscriberClosed = subscriber.awaitClose(WAIT);
+      assertEquals(1008, deviceClosed.code());
+      assertTrue(deviceClosed.reason().startsWith("token expired at "), deviceClosed.reason());
+      assertEquals(1008, subscriberClosed.code());
+      assertTrue(subscriberClosed.reason().startsWith("token expired at "), subscriberClosed.reason());
+      assertTrue(closedAtMillis - expiresAtMillis < 1_500, "closed " + (closedAtMillis - expiresAtMillis)
+          + " ms after the expiry (heartbeats are 25 s apart here)");
+    }
+  }
+
+  /**
+   * Verifies revocation of subscriber and api names: the subscriber's open connection closes with
+   * 1008 and its token is refused, the api token gets 401, and other names are untouched.
+   */
+  @Test
+  void revokingSubscriberAndApiNames(Vertx vertx) throws Exception {
+    try (TestHub hub = TestHub.start(dataDir)) {
+      String watcherToken = Tokens.subscriber("night watch", "readings/+");
+      WebSocketClient subscribers = SubscriberClient.client(vertx, false);
+      SubscriberClient watcher = DeviceClient.await(SubscriberClient.connect(subscribers, hub.port(), watcherToken, null));
+      SubscriberClient other = SubscriberClient.open(subscribers, hub.port(), "readings/+");
+      String script = Tokens.api("script", ApiAccess.Role.READ);
+      HubApi admin = hub.api();
+      assertEquals(200, admin.as(script).get("/api/devices").status());
+
+      HubApi.Response revoked = admin.post("/api/tokens/subscriber/night%20watch/revoke");
+      assertEquals(200, revoked.status(), revoked.body());
+      assertEquals("night watch", revoked.json().getString("subscriber"));
+      DeviceClient.Closed closed = watcher.awaitClose(WAIT);
+      assertEquals(1008, closed.code());
+      assertEquals("token revoked", closed.reason());
+      Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> SubscriberClient.connect(
+          subscribers, hub.port(), watcherToken, null).await(10, TimeUnit.SECONDS));
+      assertTrue(refused instanceof UpgradeRejectedException rejected && rejected.getStatus() == 401, refused.toString());
+      other.subscribe(1, "readings/+");
+
+      assertEquals(200, admin.post("/api/tokens/api/script/revoke").status());
+      HubApi.Response refusedApi = admin.as(script).get("/api/devices");
+      assertEquals(401, refusedApi.status());
+      assertTrue(refusedApi.body().contains("token revoked"), refusedApi.body());
+      assertEquals(200, admin.get("/api/devices").status(), "other api tokens are untouched");
+      assertEquals(400, admin.post("/api/tokens/device/dev-1/revoke").status());
     }
   }
 

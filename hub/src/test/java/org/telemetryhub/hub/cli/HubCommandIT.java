@@ -230,6 +230,12 @@ class HubCommandIT {
     String afterRevoke = mint("--device", "dev-cli");
     DeviceClient.connect(client, port, "dev-cli", afterRevoke).await().close();
 
+    HubProcess revokeApi = started(HubProcess.run(Map.of(), "revoke", "--api", "ops", "--url", "http://127.0.0.1:" + port,
+        "--data-dir=" + dataDir));
+    assertEquals(0, revokeApi.awaitExit(WAIT), revokeApi.output());
+    assertTrue(revokeApi.output().startsWith("api ops: tokens issued until "), revokeApi.output());
+    assertEquals(401, api.get("/api/devices").status(), "the revoked api token is refused");
+
     HubProcess rotate = started(HubProcess.run(Map.of(), "rotate-secret", "--data-dir=" + dataDir));
     assertEquals(0, rotate.awaitExit(WAIT), rotate.output());
     assertTrue(rotate.output().contains("1 previous secret(s) still accepted"), rotate.output());

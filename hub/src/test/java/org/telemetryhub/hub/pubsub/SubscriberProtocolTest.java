@@ -10,7 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.telemetryhub.hub.address.TopicFilter;
+import org.telemetryhub.hub.auth.Credentials;
 import org.telemetryhub.hub.auth.SubscriberGrant;
+import org.telemetryhub.hub.auth.TokenKind;
 
 /**
  * The subscriber request protocol, request by request: what each one changes and what it is
@@ -20,7 +22,8 @@ import org.telemetryhub.hub.auth.SubscriberGrant;
 class SubscriberProtocolTest {
 
   private static final SubscriberGrant GRANT = new SubscriberGrant("tester",
-      List.of(TopicFilter.parse("readings/+"), TopicFilter.parse("status/dev-1")));
+      List.of(TopicFilter.parse("readings/+"), TopicFilter.parse("status/dev-1")),
+      Credentials.open(TokenKind.SUBSCRIBER, "tester"));
   private static final Set<TopicFilter> HELD = Set.of(TopicFilter.parse("readings/dev-1"));
   private final SubscriberProtocol protocol = new SubscriberProtocol(3, 2);
 

@@ -50,6 +50,16 @@ public final class Tokens {
     }
   }
 
+  /** A subscriber token signed with {@code secret}, valid for {@code validity} (null: no expiry). */
+  public static String subscriberSignedWith(String secret, String name, Duration validity, String... channels) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return TokenService.withSecret(vertx, secret).issueSubscriberToken(name, java.util.List.of(channels), validity);
+    } finally {
+      vertx.close();
+    }
+  }
+
   /** A token signed with the test secret carrying exactly {@code claims} (for malformed ones). */
   public static String withClaims(JsonObject claims) {
     Vertx vertx = Vertx.vertx();

@@ -39,7 +39,7 @@ public final class RuntimeSettings {
   }
 
   static SubscriberChannel.Limits subscriberLimits(HubSettings settings) {
-    return new SubscriberChannel.Limits(settings.maxSubscribers(), settings.maxChannelsPerRequest(),
+    return new SubscriberChannel.Limits(settings.maxSubscribers(), settings.maxSubscribersPerToken(), settings.maxChannelsPerRequest(),
         settings.maxSubscriptions(), settings.subscriberQueue(), settings.subscriberQueueBytes(), settings.maxRequestSize());
   }
 

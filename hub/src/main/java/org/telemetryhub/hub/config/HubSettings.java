@@ -211,6 +211,11 @@ public final class HubSettings {
       description = "Subscriber connections per hub; one more is closed at once with 1008. Default: ${DEFAULT-VALUE}.")
   int maxSubscribers;
 
+  @Option(names = "--max-subscribers-per-token", defaultValue = "10",
+      description = "Subscriber connections one token's name (subscriber or api) may hold at once; one more is closed at once "
+          + "with 1008. Default: ${DEFAULT-VALUE}.")
+  int maxSubscribersPerToken;
+
   @Option(names = "--max-channels-per-request", defaultValue = "100",
       description = "Channels in one subscribe or unsubscribe request; more is an error reply. Default: ${DEFAULT-VALUE}.")
   int maxChannelsPerRequest;
@@ -415,6 +420,8 @@ public final class HubSettings {
   }
   public List<String> allowedOrigins() { return allowedOrigins; }
   public int maxSubscribers() { return maxSubscribers; }
+
+  public int maxSubscribersPerToken() { return maxSubscribersPerToken; }
   public int maxChannelsPerRequest() { return maxChannelsPerRequest; }
   public int maxSubscriptions() { return maxSubscriptions; }
   public int subscriberQueue() { return subscriberQueue; }
@@ -506,8 +513,10 @@ public final class HubSettings {
     if (retentionDays < 1) {
       problems.add("retention-days must be at least 1, not " + retentionDays);
     }
-    if (maxSubscribers < 1 || maxChannelsPerRequest < 1 || maxSubscriptions < 1 || subscriberQueue < 1) {
-      problems.add("max-subscribers, max-channels-per-request, max-subscriptions and subscriber-queue must be at least 1");
+    if (maxSubscribers < 1 || maxSubscribersPerToken < 1 || maxChannelsPerRequest < 1 || maxSubscriptions < 1
+        || subscriberQueue < 1) {
+      problems.add("max-subscribers, max-subscribers-per-token, max-channels-per-request, max-subscriptions and "
+          + "subscriber-queue must be at least 1");
     }
     if (subscriberQueueBytes < 1024) {
       problems.add("subscriber-queue-bytes must be at least 1024, not " + subscriberQueueBytes);

@@ -16,12 +16,12 @@ import org.telemetryhub.hub.websocket.HubWebSocket;
 public final class SubscriberChannel {
 
   /**
-   * The limits of the subscriber channel as this hub applies them: connections, channels per
+   * The limits of the subscriber channel as this hub applies them: connections (in all and per token name), channels per
    * request and per connection, the published messages one subscriber may have waiting (by count
    * and by bytes) and the size of one request.
    */
-  public record Limits(int maxSubscribers, int maxChannelsPerRequest, int maxSubscriptionsPerConnection, int queueCapacity,
-                       long queueBytes, int maxRequestBytes) {
+  public record Limits(int maxSubscribers, int maxSubscribersPerToken, int maxChannelsPerRequest,
+                       int maxSubscriptionsPerConnection, int queueCapacity, long queueBytes, int maxRequestBytes) {
   }
 
   final Broker broker;
@@ -32,6 +32,7 @@ public final class SubscriberChannel {
   final SubscriberProtocol protocol;
   final HubWebSocket.Settings socketSettings;
   final Set<SubscriberConnection> open = ConcurrentHashMap.newKeySet();
+  final SubscriberSlots slots;
 
   public SubscriberChannel(Broker broker, FleetView fleet, StoreReplay replay, HubMetrics metrics, Limits limits,
                            Duration heartbeatInterval, Duration heartbeatTimeout) {
@@ -41,6 +42,7 @@ public final class SubscriberChannel {
     this.metrics = metrics;
     this.limits = limits;
     this.protocol = new SubscriberProtocol(limits.maxChannelsPerRequest(), limits.maxSubscriptionsPerConnection());
+    this.slots = new SubscriberSlots(limits.maxSubscribers(), limits.maxSubscribersPerToken());
     this.socketSettings = new HubWebSocket.Settings(new Heartbeats(heartbeatInterval, heartbeatTimeout),
         limits.maxRequestBytes(), "request", "messages");
   }

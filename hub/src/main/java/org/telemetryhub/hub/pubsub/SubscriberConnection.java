@@ -54,6 +54,8 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
   /** True while the hub works for the lookup (a page, the barrier): the next page waits for it. */
   private boolean fetching;
   private long delivered;
+  /** Whether this connection took one of the channel's slots (and gives it back when it closes). */
+  private boolean holdsSlot;
   private long lastLostReportMillis;
   private boolean lostReportPending;
 
@@ -70,14 +72,18 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
         channel.socketSettings, channel.metrics, this);
   }
 
-  /** Opens the connection, or closes it at once with 1008 when the hub holds as many subscribers as it may. */
+  /**
+   * Opens the connection, or closes it at once with 1008 when the hub holds as many subscribers as
+   * it may, in all or for this token's name.
+   */
   void start() {
     ws.setWriteQueueMaxSize(SOCKET_WRITE_QUEUE_BYTES);
-    boolean full = channel.openConnections() >= channel.limits.maxSubscribers();
+    String full = channel.slots.take(grant.credentials());
+    holdsSlot = full == null;
     channel.open.add(this);
     socket.start();
-    if (full) {
-      socket.close(CloseCause.SUBSCRIBER_LIMIT, "subscriber limit of " + channel.limits.maxSubscribers() + " reached");
+    if (full != null) {
+      socket.close(CloseCause.SUBSCRIBER_LIMIT, full);
     }
   }
 
@@ -297,6 +303,10 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
   @Override
   public void onClosed(int code, String reason) {
     lookup = null;
+    if (holdsSlot) {
+      holdsSlot = false;
+      channel.slots.give(grant.credentials());
+    }
     for (TopicFilter filter : subscriptions) {
       channel.broker.unsubscribe(this, filter);
     }

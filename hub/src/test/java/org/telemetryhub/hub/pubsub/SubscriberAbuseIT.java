@@ -25,6 +25,7 @@ import org.telemetryhub.hub.testing.Poll;
 import org.telemetryhub.hub.testing.RawWebSocket;
 import org.telemetryhub.hub.testing.SubscriberClient;
 import org.telemetryhub.hub.testing.TestHub;
+import org.telemetryhub.hub.testing.Tokens;
 
 /**
  * Subscribers that try to hurt the hub: huge or endless requests, replies never read. Each gets a
@@ -72,6 +73,40 @@ class SubscriberAbuseIT {
 
   private static byte[] utf8(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Verifies that one subscriber token opening 1,000 sockets holds only its share: the rest close
+   * at once with 1008, and the console's api token still subscribes.
+   */
+  @Test
+  void oneTokenCannotTakeEverySubscriberSlot() throws Exception {
+    String greedy = Tokens.subscriber("greedy", "readings/+");
+    java.util.List<RawWebSocket> sockets = new java.util.ArrayList<>();
+    int refused = 0;
+    try {
+      for (int i = 0; i < 1000; i++) {
+        sockets.add(RawWebSocket.connect(hub.port(), "/ws/subscribe", greedy));
+      }
+      for (RawWebSocket socket : sockets) {
+        RawWebSocket.Frame frame = socket.frameWithin(Duration.ofMillis(500)); // a refused socket has its close at once
+        if (frame != null && frame.opcode() == RawWebSocket.CLOSE) {
+          assertEquals(1008, frame.closeCode());
+          assertEquals("subscriber limit of 10 connections per token reached for subscriber 'greedy'",
+              RawWebSocket.closeReason(frame));
+          refused++;
+        }
+      }
+      assertEquals(990, refused, "all but the token's 10 closed");
+      io.vertx.core.http.WebSocketClient consoleClient = SubscriberClient.client(vertx, false);
+      SubscriberClient console = DeviceClient.await(SubscriberClient.connect(consoleClient, hub.port(),
+          Tokens.api("console", org.telemetryhub.hub.auth.ApiAccess.Role.READ), null));
+      console.subscribe(1, "readings/+");
+    } finally {
+      for (RawWebSocket socket : sockets) {
+        socket.close();
+      }
+    }
   }
 
   /** Verifies that an error reply quotes a 60 KB filter in bounded length, once. */

@@ -194,6 +194,21 @@ public final class RawWebSocket implements AutoCloseable {
     return count;
   }
 
+  /** The next frame if one arrives within {@code timeout}, else null (the connection stays usable). */
+  public Frame frameWithin(java.time.Duration timeout) throws IOException {
+    socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+    try {
+      return readFrame();
+    } catch (AssertionError timedOut) {
+      if (timedOut.getCause() instanceof SocketTimeoutException) {
+        return null;
+      }
+      throw timedOut;
+    } finally {
+      socket.setSoTimeout(10_000);
+    }
+  }
+
   /** The close reason of a close frame (after its 2-byte code). */
   public static String closeReason(Frame close) {
     return close.payload().length <= 2 ? "" : new String(close.payload(), 2, close.payload().length - 2, StandardCharsets.UTF_8);

@@ -254,7 +254,7 @@ public final class Hub {
     TlsFiles tls = settings.tlsEnabled()
         ? new TlsFiles(settings.tlsCert(), settings.tlsKey(), settings.headerTimeout().toMillis()) : null;
     if (tls != null) {
-      tls.applyTo(options);
+      tls.applyTo(vertx, options);
     }
     List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
     // A compressed request inflates to at most one byte over the limit: the limit's own check then refuses it (1009).
@@ -273,7 +273,7 @@ public final class Hub {
     if (tls != null) {
       // A renewed certificate is served to new connections without a restart.
       new FileWatcher(vertx, "TLS certificate and key", List.of(tls.certificate(), tls.key()), () -> {
-        var ssl = tls.read();
+        var ssl = tls.read(vertx);
         for (HttpVerticle server : servers) {
           await(server.updateSsl(ssl));
         }

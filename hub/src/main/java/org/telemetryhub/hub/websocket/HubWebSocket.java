@@ -9,8 +9,10 @@ import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import java.util.EnumSet;
 import java.util.Locale;
+import org.telemetryhub.hub.address.Echo;
 import org.telemetryhub.hub.auth.Credentials;
 import org.telemetryhub.hub.logging.EventLog;
+import org.telemetryhub.hub.logging.Printable;
 import org.telemetryhub.hub.metrics.HubMetrics;
 import org.telemetryhub.hub.process.FatalErrors;
 
@@ -326,8 +328,9 @@ public final class HubWebSocket {
       reason = hubClose.reason();
     } else if (peerCode != null && peerCode != CloseCause.HEARTBEAT_TIMEOUT.code()) {
       code = peerCode;
+      // The peer's own words: kept in the device's status and stored, so made one line first.
       reason = "closed by " + kind.wireName() + (ws.closeReason() == null || ws.closeReason().isEmpty() ? ""
-          : ": " + ws.closeReason());
+          : ": " + Printable.oneLine(Echo.of(ws.closeReason())));
     } else {
       code = CloseCause.HEARTBEAT_TIMEOUT.code();
       reason = "connection lost";

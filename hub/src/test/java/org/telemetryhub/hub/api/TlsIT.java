@@ -101,4 +101,67 @@ class TlsIT {
       return null;
     }
   }
+
+  /** The protocol and suite a handshake with exactly {@code protocol} and {@code suite} offered settles on, or the failure. */
+  private static String handshake(int port, SSLContext context, String protocol, String suite) {
+    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.setEnabledProtocols(new String[] {protocol});
+      socket.setEnabledCipherSuites(new String[] {suite});
+      socket.startHandshake();
+      return socket.getSession().getProtocol() + " " + socket.getSession().getCipherSuite();
+    } catch (Exception e) {
+      return "refused";
+    }
+  }
+
+  /**
+   * Verifies that only TLS 1.2 and 1.3 with forward-secret authenticated encryption are accepted:
+   * static RSA key exchange and CBC with SHA-1 are refused.
+   */
+  @Test
+  void onlyForwardSecretAeadSuitesAreOffered() throws Exception {
+    SelfSignedCertificate certificate = SelfSignedCertificate.create(dir, "hub");
+    try (TestHub hub = TestHub.start(dir.resolve("data"), "--tls-cert=" + certificate.certificate(),
+        "--tls-key=" + certificate.key())) {
+      SSLContext trusting = SelfSignedCertificate.trusting(certificate.certificate());
+      assertEquals("TLSv1.3 TLS_AES_128_GCM_SHA256", handshake(hub.port(), trusting, "TLSv1.3", "TLS_AES_128_GCM_SHA256"));
+      assertEquals("TLSv1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          handshake(hub.port(), trusting, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+      assertEquals("refused", handshake(hub.port(), trusting, "TLSv1.2", "TLS_RSA_WITH_AES_128_GCM_SHA256"), "static RSA");
+      assertEquals("refused", handshake(hub.port(), trusting, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"), "CBC with SHA-1");
+      assertEquals("refused", handshake(hub.port(), trusting, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"), "CBC");
+    }
+  }
+
+  /**
+   * Verifies that a renewed certificate whose key is not the one beside it is not taken: the hub
+   * says why, keeps serving the certificate it has, and takes the renewal once the key matches.
+   * A hub started with such a pair refuses to start, saying so.
+   */
+  @Test
+  void aCertificateWithAnotherKeyIsRefused() throws Exception {
+    SelfSignedCertificate first = SelfSignedCertificate.create(dir, "first");
+    SelfSignedCertificate renewed = SelfSignedCertificate.create(dir, "renewed");
+    Path cert = dir.resolve("hub.crt");
+    Path key = dir.resolve("hub.key");
+    Files.copy(renewed.certificate(), cert);
+    Files.copy(first.key(), key);
+    Exception refused = assertThrows(Exception.class, () -> TestHub.start(dir.resolve("data"), "--tls-cert=" + cert,
+        "--tls-key=" + key));
+    org.junit.jupiter.api.Assertions.assertTrue(String.valueOf(refused.getMessage()).contains("is not the key of the certificate"),
+        String.valueOf(refused));
+
+    Files.copy(first.certificate(), cert, StandardCopyOption.REPLACE_EXISTING);
+    try (TestHub hub = TestHub.start(dir.resolve("data"), "--tls-cert=" + cert, "--tls-key=" + key,
+        "--reload-check-interval=100ms")) {
+      SSLContext both = SelfSignedCertificate.trusting(first.certificate(), renewed.certificate());
+      Files.copy(renewed.certificate(), cert, StandardCopyOption.REPLACE_EXISTING); // the key not yet
+      Thread.sleep(1_000); // ten looks at the files: a wrong pair would be in use by then
+      assertEquals(first.serialNumber(), servedSerial(hub.port(), both), "the certificate in use stays");
+      Files.copy(renewed.key(), key, StandardCopyOption.REPLACE_EXISTING);
+      BigInteger renewedSerial = renewed.serialNumber();
+      Poll.until("the renewal is taken once its key is there", Duration.ofSeconds(10),
+          () -> renewedSerial.equals(servedSerialQuietly(hub.port(), both)));
+    }
+  }
 }

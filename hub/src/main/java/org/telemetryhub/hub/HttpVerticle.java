@@ -49,8 +49,9 @@ final class HttpVerticle extends VerticleBase {
         // error the process cannot go on from ends it; the rest ends that connection alone.
         .exceptionHandler(FatalErrors::check)
         .requestHandler(request -> {
-          guard.requestArrived(request);
-          handler.handle(request);
+          if (guard.requestArrived(request)) {
+            handler.handle(request);
+          }
         });
     // Connections are counted and limited as they are accepted, before a TLS handshake they may never complete.
     return server.listen().onSuccess(listening -> {

@@ -40,15 +40,23 @@ public final class ConnectionGuard {
     final String id;
     final String address;
     final Runnable close;
+    /** Taken past the connection limit: it may ask /health/..., nothing else. */
+    final boolean healthChecksOnly;
     long timer = -1;
     ConnectionPhase phase;
 
-    Guarded(String id, String address, Runnable close) {
+    Guarded(String id, String address, Runnable close, boolean healthChecksOnly) {
       this.id = id;
       this.address = address;
       this.close = close;
+      this.healthChecksOnly = healthChecksOnly;
     }
   }
+
+  /** What a client refused for a connection limit is told to wait before it tries again. */
+  static final int RETRY_AFTER_SECONDS = 5;
+  /** Health checks, which a connection taken past the limit may still ask. */
+  private static final String HEALTH_PATH = "/health";
 
   private final Vertx vertx;
   private final ConnectionLimits limits;
@@ -92,10 +100,10 @@ public final class ConnectionGuard {
       if (count > 0) {
         EventLog.connectionsRefused(address, why, count);
       }
-      socket.refuse(503, "{\"error\":\"" + why + "\"}");
+      socket.refuse(503, "{\"error\":\"" + why + "\"}", RETRY_AFTER_SECONDS);
       return false;
     }
-    Guarded guarded = new Guarded(ConnectionIds.next(), address, socket::close);
+    Guarded guarded = new Guarded(ConnectionIds.next(), address, socket::close, limits.full());
     Object key = socket.key();
     connections.put(key, guarded);
     socket.onClose(() -> {
@@ -122,12 +130,26 @@ public final class ConnectionGuard {
     }
   }
 
-  /** A request's headers arrived (its event loop calls, before the request is handled). */
-  public void requestArrived(HttpServerRequest request) {
+  /**
+   * A request's headers arrived (its event loop calls, before the request is handled). Returns
+   * whether the request goes on: one on a connection taken past the limit is answered 503 and the
+   * connection closed, unless it asks for a health check.
+   */
+  public boolean requestArrived(HttpServerRequest request) {
     HttpConnection connection = request.connection();
     Guarded guarded = connections.get(VertxInternals.connectionKey(connection));
     if (guarded == null) {
-      return;
+      return true;
+    }
+    if (guarded.healthChecksOnly && !request.path().startsWith(HEALTH_PATH)) {
+      metrics.connectionRefused(ConnectionRefusal.MAX_CONNECTIONS);
+      request.response().setStatusCode(503)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS))
+          .putHeader(HttpHeaders.CONNECTION, "close")
+          .end("{\"error\":\"the hub holds its limit of " + limits.maxConnections() + " connections\"}")
+          .onComplete(ignored -> connection.close());
+      return false;
     }
     String upgrade = request.getHeader(HttpHeaders.UPGRADE);
     if (upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
@@ -135,6 +157,7 @@ public final class ConnectionGuard {
     } else {
       deadline(guarded, ConnectionPhase.IDLE, idleTimeoutMillis);
     }
+    return true;
   }
 
   /** The request's connection is now an open WebSocket: its heartbeat takes over. */

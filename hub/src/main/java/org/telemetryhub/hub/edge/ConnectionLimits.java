@@ -9,8 +9,15 @@ import org.telemetryhub.hub.metrics.ConnectionRefusal;
  * How many TCP connections the hub holds, in all and per source address, against the limits an
  * operator sets. An address is in the map only while it holds a connection, so the map is bounded
  * by the connections themselves. Safe to call from any event loop.
+ *
+ * <p>A few connections past the limit ({@link #HEALTH_CHECKS}) are still taken, for health checks
+ * only (see ConnectionGuard): a hub that is full is not dead, and its liveness probe must not fail
+ * and have it restarted with every connection it holds.
  */
 public final class ConnectionLimits {
+
+  /** Connections taken past the limit, for health checks only. */
+  public static final int HEALTH_CHECKS = 5;
 
   private final int maxConnections;
   private final int maxPerAddress;
@@ -24,7 +31,7 @@ public final class ConnectionLimits {
 
   /** Counts a new connection from {@code address}, or returns why it must be refused (then nothing is counted). */
   public ConnectionRefusal tryAcquire(String address) {
-    if (total.incrementAndGet() > maxConnections) {
+    if (total.incrementAndGet() > maxConnections + HEALTH_CHECKS) {
       total.decrementAndGet();
       return ConnectionRefusal.MAX_CONNECTIONS;
     }
@@ -52,6 +59,11 @@ public final class ConnectionLimits {
 
   public int total() {
     return total.get();
+  }
+
+  /** Whether the hub holds more connections than its limit: the ones past it serve health checks only. */
+  public boolean full() {
+    return total.get() > maxConnections;
   }
 
   public int maxConnections() {

@@ -273,8 +273,9 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
   }
 
   /**
-   * Tells the subscriber what it lost since the last report, at most once a second: how many on
-   * $hub/lost, and on $hub/gap each channel with the ts range and count of what it did not get.
+   * Tells the subscriber what it lost since the last report, at most once a second and only once
+   * the replies before have been written: how many on $hub/lost, and on $hub/gap each channel
+   * (at most 256, the rest under "#") with the ts range and count of what it did not get.
    */
   private void reportLost() {
     if (lostReportPending) {
@@ -289,12 +290,10 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
       });
       return;
     }
-    long lost = queue.takeLostUnreported();
-    if (lost > 0) {
+    List<byte[]> report = queue.lossReport();
+    if (report != null) {
       lastLostReportMillis = System.currentTimeMillis();
-      List<byte[]> reports = new ArrayList<>(queue.takeGaps());
-      reports.add(0, Messages.lost(lost, queue.lostTotal(), queue.policy()));
-      reply(reports);
+      reply(report);
     }
   }
 

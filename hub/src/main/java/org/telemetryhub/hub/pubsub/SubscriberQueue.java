@@ -67,7 +67,8 @@ final class SubscriberQueue {
     }
   }
 
-  static final int MAX_GAP_CHANNELS = 1_000;
+  /** At most this many channels per report (about 30 KB of $hub/gap messages); losses on more are reported under "#". */
+  static final int MAX_GAP_CHANNELS = 256;
 
   SubscriberQueue(int capacity, long capacityBytes, LossListener lossListener) {
     this.capacity = capacity;
@@ -85,13 +86,19 @@ final class SubscriberQueue {
 
   synchronized Outcome offer(String topic, byte[] message, long publishedNanos) {
     if (overflowed) {
-      return Outcome.NOTHING; // a disconnect is on its way
+      lostForGood(1); // a disconnect is on its way: nothing offered now will be delivered
+      return Outcome.NOTHING;
     }
     // A message larger than the whole byte bound still goes into an empty queue: nothing waits then.
     while (!pending.isEmpty() && (pending.size() >= capacity || pendingBytes + message.length > capacityBytes)) {
       switch (policy) {
         case DISCONNECT -> {
+          // Nothing waiting will be delivered: the connection closes. Counted now, and let go.
           overflowed = true;
+          lostForGood(pending.size() + 1L);
+          pending.clear();
+          pendingPerTopic.clear();
+          pendingBytes = 0;
           return Outcome.DISCONNECT;
         }
         case DROP_OLDEST -> dropped(pending.pollFirst());
@@ -151,8 +158,31 @@ final class SubscriberQueue {
     }
   }
 
+  /** Messages lost by a subscriber about to be disconnected: counted, never reported to it (it will not read again). */
+  private void lostForGood(long count) {
+    lostTotal += count;
+    lossListener.lost(policy, count);
+  }
+
+  /**
+   * The report of the losses since the last one ($hub/lost, then a $hub/gap per channel), or null
+   * when nothing was lost, or when replies are still waiting to be written (the last report among
+   * them, say): losses keep adding up here until the subscriber has read those, so one that reads
+   * nothing gets one report waiting for it, not one more every second.
+   */
+  synchronized List<byte[]> lossReport() {
+    if (lostUnreported == 0 || !control.isEmpty()) {
+      return null;
+    }
+    List<byte[]> report = new ArrayList<>(gaps.size() + 1);
+    report.add(Messages.lost(lostUnreported, lostTotal, policy));
+    report.addAll(takeGaps());
+    lostUnreported = 0;
+    return report;
+  }
+
   /** The $hub/gap messages of the losses since the last call, one per channel. */
-  synchronized List<byte[]> takeGaps() {
+  private List<byte[]> takeGaps() {
     List<byte[]> messages = new ArrayList<>(gaps.size());
     gaps.forEach((channel, gap) -> messages.add(StoreReplay.gap(channel, gap.from == Long.MAX_VALUE ? null : gap.from,
         gap.to, gap.count, gap.reason)));
@@ -217,13 +247,6 @@ final class SubscriberQueue {
   /** Bytes of published messages waiting to be written. */
   synchronized long pendingBytes() {
     return pendingBytes;
-  }
-
-  /** Messages lost since the last call; 0 if none. */
-  synchronized long takeLostUnreported() {
-    long lost = lostUnreported;
-    lostUnreported = 0;
-    return lost;
   }
 
   synchronized long lostTotal() {

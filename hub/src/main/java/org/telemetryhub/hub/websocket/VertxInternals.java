@@ -82,8 +82,11 @@ public final class VertxInternals {
     /** The peer's IP address, or "unknown". */
     String remoteAddress();
 
-    /** Refuses the connection: a plain one is answered {@code status} with the JSON body first; a TLS one is just closed. */
-    void refuse(int status, String json);
+    /**
+     * Refuses the connection: a plain one is answered {@code status} with the JSON body and a
+     * {@code Retry-After} first; a TLS one is just closed.
+     */
+    void refuse(int status, String json, int retryAfterSeconds);
 
     /** Runs {@code action} once the TCP socket has closed. */
     void onClose(Runnable action);
@@ -110,8 +113,8 @@ public final class VertxInternals {
       }
 
       @Override
-      public void refuse(int status, String json) {
-        refuseConnection(connection, status, json);
+      public void refuse(int status, String json, int retryAfterSeconds) {
+        refuseConnection(connection, status, json, retryAfterSeconds);
       }
 
       @Override
@@ -159,19 +162,21 @@ public final class VertxInternals {
    * The response is written straight to the socket, past the HTTP encoder: no request has been
    * read, and none will be. Without access to the channel the connection is just closed.
    */
-  public static void refuseConnection(HttpConnection connection, int status, String json) {
+  public static void refuseConnection(HttpConnection connection, int status, String json, int retryAfterSeconds) {
     if (!(connection instanceof ConnectionBase base)) {
       connection.close();
       return;
     }
-    base.channel().pipeline().firstContext().writeAndFlush(httpResponse(status, json)).addListener(ChannelFutureListener.CLOSE);
+    base.channel().pipeline().firstContext().writeAndFlush(httpResponse(status, json, retryAfterSeconds))
+        .addListener(ChannelFutureListener.CLOSE);
   }
 
   /** A whole HTTP/1.1 response with a JSON body that closes the connection, as bytes for the socket. */
-  private static io.netty.buffer.ByteBuf httpResponse(int status, String json) {
+  private static io.netty.buffer.ByteBuf httpResponse(int status, String json, int retryAfterSeconds) {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
     String head = "HTTP/1.1 " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\r\n"
-        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\nRetry-After: " + retryAfterSeconds
+        + "\r\nConnection: close\r\n\r\n";
     return Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body);
   }
 
@@ -546,11 +551,11 @@ public final class VertxInternals {
     }
 
     @Override
-    public void refuse(int status, String json) {
+    public void refuse(int status, String json, int retryAfterSeconds) {
       if (tls) {
         channel.close(); // an HTTP answer would need the handshake the refusal saves
       } else {
-        channel.writeAndFlush(httpResponse(status, json)).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(httpResponse(status, json, retryAfterSeconds)).addListener(ChannelFutureListener.CLOSE);
       }
     }
 

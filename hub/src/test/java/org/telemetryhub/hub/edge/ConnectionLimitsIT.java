@@ -150,6 +150,7 @@ class ConnectionLimitsIT {
       Socket refused = open(hub.port(), ATTACKER);
       String answer = readUntilClosed(refused, Duration.ofSeconds(5));
       assertTrue(answer != null && answer.startsWith("HTTP/1.1 503"), String.valueOf(answer));
+      assertTrue(answer.contains("\r\nRetry-After: 5\r\n"), answer);
       assertTrue(answer.contains("address " + ATTACKER + " holds its limit of 10 connections"), answer);
       assertEquals(1.0, hub.api().metric("hub_tcp_connections_refused_total{reason=\"max_per_address\"}"));
 
@@ -165,6 +166,45 @@ class ConnectionLimitsIT {
       sockets.clear();
       Poll.until("room again", Duration.ofSeconds(10), () -> hub.api().get("/health").status() == 200);
       assertTrue(hub.api().metric("hub_tcp_connections_refused_total{reason=\"max_connections\"}") >= 1.0);
+    }
+  }
+
+  /**
+   * Verifies that a hub at its connection limit still answers its health checks (a full hub is
+   * not dead: a failing liveness probe would have it restarted with every connection it holds),
+   * while anything else on those few connections past the limit gets 503 with Retry-After.
+   */
+  @Test
+  void aFullHubStillAnswersItsHealthChecks(Vertx vertx) throws Exception {
+    try (TestHub hub = TestHub.start(dataDir, "--max-connections=20", "--max-connections-per-address=5")) {
+      for (int i = 0; i < 20; i++) {
+        open(hub.port(), "127.0.0." + (20 + i / 5)); // silent sockets from four addresses fill the hub
+      }
+      Poll.until("the hub is full", Duration.ofSeconds(10), () -> rawRequest(hub.port(), "GET /metrics").status() == 503);
+      assertEquals(200, rawRequest(hub.port(), "GET /health/live").status(), "liveness answers on a full hub");
+      assertEquals(200, rawRequest(hub.port(), "GET /health/ready").status(), "full is not unready: it stores");
+      RawAnswer other = rawRequest(hub.port(), "GET /api/devices");
+      assertEquals(503, other.status(), other.text());
+      assertTrue(other.text().toLowerCase(java.util.Locale.ROOT).contains("\r\nretry-after: 5\r\n")
+          && other.text().contains("limit of 20 connections"), other.text());
+      assertEquals(503, DeviceClient.refusedStatus(DeviceClient.client(vertx), hub.port(), "/ws/devices/dev-1",
+          TestHub.token("dev-1"), false), "an upgrade on a full hub is refused");
+    }
+  }
+
+  private record RawAnswer(int status, String text) {
+  }
+
+  /** Sends one request line on a new socket from 127.0.0.1 and reads the answer until the hub closes. */
+  private static RawAnswer rawRequest(int port, String requestLine) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String text = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return new RawAnswer(Integer.parseInt(text.substring(9, 12)), text);
+    } catch (IOException | RuntimeException e) {
+      throw new AssertionError(requestLine + " failed: " + e, e);
     }
   }
 

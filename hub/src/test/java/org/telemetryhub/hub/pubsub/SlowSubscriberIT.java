@@ -70,8 +70,11 @@ class SlowSubscriberIT {
 
       String lostSeries = "hub_subscriber_messages_lost_total{policy=\"" + policy + "\"}";
       if ("disconnect".equals(policy)) {
-        int closeCode = readUntilClosed(stalled);
-        assertEquals(1013, closeCode, "closed as 'try again later'");
+        long[] deliveredAndCode = readUntilClosed(stalled);
+        assertEquals(1013, deliveredAndCode[1], "closed as 'try again later'");
+        assertTrue(deliveredAndCode[0] < READINGS);
+        assertEquals(READINGS - deliveredAndCode[0], (long) hub.api().metric(lostSeries),
+            "what it never got, counted as lost");
       } else {
         // Counted as they are lost, while the subscriber is still stalled: not when it reads again.
         double lostWhileStalled = hub.api().metric(lostSeries);
@@ -104,11 +107,16 @@ class SlowSubscriberIT {
     return new long[] {delivered, lost};
   }
 
-  private static int readUntilClosed(RawWebSocket stalled) throws Exception {
+  /** Reads until the hub's close frame; returns {readings delivered, close code}. */
+  private static long[] readUntilClosed(RawWebSocket stalled) throws Exception {
     RawWebSocket.Frame frame;
+    long delivered = 0;
     while ((frame = stalled.readFrame()) != null) {
       if (frame.opcode() == RawWebSocket.CLOSE) {
-        return frame.closeCode();
+        return new long[] {delivered, frame.closeCode()};
+      }
+      if (frame.opcode() == RawWebSocket.TEXT && new String(frame.payload(), StandardCharsets.UTF_8).startsWith("{\"channel\":\"readings/")) {
+        delivered++;
       }
     }
     throw new AssertionError("the connection ended without a close frame");

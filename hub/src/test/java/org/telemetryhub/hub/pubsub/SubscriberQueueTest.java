@@ -1,6 +1,7 @@
 package org.telemetryhub.hub.pubsub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
@@ -49,9 +50,44 @@ class SubscriberQueueTest {
     queue.offer("readings/a", bytes("a3"), 1); // full: the oldest of a goes
     queue.offer("readings/c", bytes("c1"), 1); // full, no c pending: the oldest goes
     assertEquals(List.of("a2", "a3", "c1"), drain(queue));
-    assertEquals(2, queue.takeLostUnreported());
-    assertEquals(0, queue.takeLostUnreported());
+    assertTrue(new String(queue.lossReport().get(0), StandardCharsets.UTF_8).contains("\"lost\":2"));
+    assertEquals(null, queue.lossReport(), "reported once");
     assertEquals(2, queue.lostTotal());
+  }
+
+  /**
+   * Verifies that a loss report waits for the subscriber to read the one before it: losses add up
+   * meanwhile, so a subscriber that reads nothing has one report waiting, not one per second.
+   */
+  @Test
+  void aLossReportWaitsForTheOneBeforeToBeRead() {
+    SubscriberQueue queue = queue(1);
+    assertEquals(null, queue.lossReport(), "nothing lost, nothing to report");
+    queue.offer("readings/a", bytes("a1"), 1);
+    queue.offer("readings/a", bytes("a2"), 1); // a1 conflated
+    List<byte[]> first = queue.lossReport();
+    assertEquals(2, first.size(), "$hub/lost and one $hub/gap");
+    queue.control(first); // written to the subscriber's queue, not read yet
+    queue.offer("readings/b", bytes("b1"), 1);
+    queue.offer("readings/b", bytes("b2"), 1);
+    assertEquals(null, queue.lossReport(), "the first report is still unread");
+    assertEquals(List.of(new String(first.get(0), StandardCharsets.UTF_8), new String(first.get(1), StandardCharsets.UTF_8), "b2"),
+        drain(queue));
+    List<byte[]> second = queue.lossReport();
+    assertTrue(new String(second.get(0), StandardCharsets.UTF_8).contains("\"lost\":2"), "both losses since: "
+        + new String(second.get(0), StandardCharsets.UTF_8));
+  }
+
+  /** Verifies that a report names at most 256 channels, and counts the losses of the others under "#". */
+  @Test
+  void aLossReportIsBoundedInChannels() {
+    SubscriberQueue queue = queue(1);
+    for (int i = 0; i < 1000; i++) {
+      queue.offer("readings/d" + i, bytes("x"), 1);
+    }
+    List<byte[]> report = queue.lossReport();
+    assertEquals(1 + SubscriberQueue.MAX_GAP_CHANNELS + 1, report.size(), "$hub/lost, 256 channels and '#'");
+    assertTrue(new String(report.get(report.size() - 1), StandardCharsets.UTF_8).contains("\"channel\":\"#\""));
   }
 
   @Test
@@ -65,13 +101,16 @@ class SubscriberQueueTest {
     assertEquals(1, queue.lostTotal());
   }
 
+  /** Verifies that disconnect says so once, and counts as lost what waited and whatever comes after. */
   @Test
-  void disconnectSaysSoOnceAndThenIgnores() {
+  void disconnectSaysSoOnceAndCountsEverythingItLoses() {
     SubscriberQueue queue = queue(1);
     queue.policy(SlowPolicy.DISCONNECT);
     queue.offer("readings/a", bytes("1"), 1);
     assertEquals(SubscriberQueue.Outcome.DISCONNECT, queue.offer("readings/a", bytes("2"), 1));
     assertEquals(SubscriberQueue.Outcome.NOTHING, queue.offer("readings/a", bytes("3"), 1));
+    assertEquals(3, queue.lostTotal(), "the one waiting, the one that overflowed, the one after");
+    assertEquals(List.of(), drain(queue), "nothing waits once the disconnect is decided");
   }
 
   @Test
@@ -125,12 +164,12 @@ class SubscriberQueueTest {
       queue.offer("readings/a", Messages.reading(new org.telemetryhub.hub.protocol.Reading("a", ts, 20f, 40f, 1000f)), 1);
     }
     queue.offer("status/a", bytes("{\"channel\":\"status/a\"}"), 1);
-    List<io.vertx.core.json.JsonObject> gaps = queue.takeGaps().stream()
+    List<io.vertx.core.json.JsonObject> gaps = queue.lossReport().stream().skip(1) // after the $hub/lost
         .map(gap -> new io.vertx.core.json.JsonObject(new String(gap, StandardCharsets.UTF_8)).getJsonObject("payload")).toList();
     // Conflate kept readings 108 and 109 until the status message pushed out the oldest of them.
     assertEquals(List.of(
         new io.vertx.core.json.JsonObject().put("channel", "readings/a").put("from", 100).put("to", 108).put("count", 9)
             .put("reason", "conflated")), gaps);
-    assertEquals(List.of(), queue.takeGaps(), "reported once");
+    assertEquals(null, queue.lossReport(), "reported once");
   }
 }

@@ -18,15 +18,16 @@ COPY device-sim/src device-sim/src
 RUN mvn -B -q -pl hub,device-sim -am package -DskipTests
 
 FROM eclipse-temurin:17.0.15_6-jre
-# curl for the compose health checks.
+# curl for the compose health checks; openssl for the cluster's certificates (deploy/cluster-certs.sh).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends curl \
+ && apt-get install -y --no-install-recommends curl openssl \
  && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --home-dir /data --shell /usr/sbin/nologin hub \
- && mkdir -p /data /opt/telemetry-hub \
- && chown hub /data
+ && mkdir -p /data /opt/telemetry-hub /cluster-certs \
+ && chown hub /data /cluster-certs
 COPY --from=build /src/hub/target/hub.jar /opt/telemetry-hub/hub.jar
 COPY --from=build /src/device-sim/target/device-sim.jar /opt/telemetry-hub/device-sim.jar
+COPY deploy/cluster-certs.sh /opt/telemetry-hub/cluster-certs.sh
 USER hub
 WORKDIR /data
 ENV HUB_DATA_DIR=/data

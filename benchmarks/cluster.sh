@@ -31,12 +31,15 @@ sub_latency() { grep -A5 '"subscriberLatencyMs"' "$1" | grep -o "\"$2\" : [0-9.]
 start_influxd "$WORK/influx"
 
 MEMBERS=$(for n in 1 2 3; do printf '127.0.0.1:%d,' $((CLUSTER_PORT_BASE + n)); done)
+# The nodes talk over mutual TLS, as in production: certificates of one CA for node-1..3.
+deploy/cluster-certs.sh "$WORK/certs" node-1 node-2 node-3 > /dev/null
 declare -A PORT HUB_PID
 for n in 1 2 3; do
   PORT[$n]=$(free_port)
   java -jar "$HUB" serve --host 127.0.0.1 --port "${PORT[$n]}" --data-dir "$WORK/hub-$n" --no-auth --node-name "node-$n" \
     --store influx --influx-url "$INFLUX_URL" --influx-database bench \
     --cluster --cluster-host 127.0.0.1 --cluster-port $((CLUSTER_PORT_BASE + n)) --cluster-members "${MEMBERS%,}" \
+    --cluster-tls-cert "$WORK/certs/node-$n.crt" --cluster-tls-key "$WORK/certs/node-$n.key" --cluster-tls-ca "$WORK/certs/ca.crt" \
     --max-connections-per-address 20000 --handshake-rate-per-address 2000 > "$WORK/hub-$n.log" 2>&1 & PIDS+=($!); HUB_PID[$n]=$!
 done
 for n in 1 2 3; do

@@ -87,6 +87,7 @@ class ClusterComposeIT {
     Vertx vertx = Vertx.vertx();
     try (InfluxServer server = InfluxServer.start(dir.resolve("influx"))) {
       influx = server;
+      makeClusterCertificates();
       // hub-1 first: it generates the token secret the others and the fleet read (depends_on in the file).
       start("hub-1");
       start("hub-2");
@@ -195,10 +196,21 @@ class ClusterComposeIT {
     process.port();
   }
 
-  /** What the container network provides, on loopback: service names and ports, and the shared volume. */
+  /** The cluster-certs service: its entrypoint (deploy/cluster-certs.sh, copied into the image) run natively. */
+  private void makeClusterCertificates() throws Exception {
+    List<String> command = new ArrayList<>();
+    services.get("cluster-certs").get("entrypoint").forEach(arg -> command.add(rewrite(arg.asText()
+        .replace("/opt/telemetry-hub/cluster-certs.sh", Path.of("..", "deploy", "cluster-certs.sh").toString()))));
+    Process certs = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(certs.getInputStream().readAllBytes());
+    assertEquals(0, certs.waitFor(), "cluster-certs: " + output);
+  }
+
+  /** What the container network provides, on loopback: service names and ports, and the shared volumes. */
   private String rewrite(String value) {
     String rewritten = value.replace("http://influxdb:8086", influx == null ? "" : influx.url())
-        .replace("/hub-1-data", dataDir("hub-1").toString());
+        .replace("/hub-1-data", dataDir("hub-1").toString())
+        .replaceAll("(?<![\\w./-])/cluster-certs(?=/|$)", dir.resolve("cluster-certs").toString()); // the volume, not the script
     for (String hub : HUBS) {
       rewritten = rewritten.replace(hub + ":5701", "127.0.0.1:" + clusterPorts.get(hub))
           .replace(hub + ":8080", "127.0.0.1:" + httpPorts.get(hub));

@@ -119,6 +119,9 @@ public final class Hub {
         // The route label tells REST requests, console files and the two WebSocket upgrades apart.
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).addLabels(Label.HTTP_ROUTE));
     VertxBuilder builder = Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(meters));
+    if (settings.cluster() && !settings.clusterInsecure()) {
+      checkClusterCertificate(settings);
+    }
     Cluster cluster = settings.cluster()
         ? Cluster.join(builder, vertxOptions, RuntimeSettings.clusterOptions(settings), meters) : null;
     Vertx vertx = cluster != null ? cluster.vertx() : builder.build();
@@ -207,6 +210,16 @@ public final class Hub {
       runtimeMeters.close();
       vertx.close();
       throw e;
+    }
+  }
+
+  /** A cluster certificate whose key is another's would fail every handshake between the nodes: said before joining. */
+  private static void checkClusterCertificate(HubSettings settings) throws java.io.IOException {
+    Vertx probe = Vertx.vertx();
+    try {
+      TlsFiles.checkPair(probe, settings.clusterTlsCert(), settings.clusterTlsKey());
+    } finally {
+      probe.close();
     }
   }
 

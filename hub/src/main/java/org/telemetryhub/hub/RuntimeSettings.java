@@ -46,7 +46,9 @@ public final class RuntimeSettings {
   static ClusterOptions clusterOptions(HubSettings settings) {
     List<String> members = settings.clusterMembers().stream().map(String::strip).filter(m -> !m.isEmpty()).toList();
     return new ClusterOptions(settings.clusterHost(), settings.clusterPort(), members, settings.clusterBusPort(),
-        settings.clusterFailureDetection(), settings.clusterConfig(), settings.nodeName());
+        settings.clusterFailureDetection(), settings.clusterConfig(), settings.nodeName(),
+        settings.clusterInsecure() ? null
+            : new ClusterOptions.Tls(settings.clusterTlsCert(), settings.clusterTlsKey(), settings.clusterTlsCa()));
   }
 
   static StoreBackend.Choice storeChoice(HubSettings settings) {

@@ -14,9 +14,9 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.X509KeyManager;
+import org.telemetryhub.hub.config.TlsPolicy;
 
 /**
  * The hub's certificate and key, from PEM files: read whole (not by path) so that a renewed file
@@ -27,16 +27,7 @@ import javax.net.ssl.X509KeyManager;
  */
 final class TlsFiles {
 
-  static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
-  /**
-   * TLS 1.3's suites (all forward-secret AEAD), and TLS 1.2's ECDHE suites with GCM or ChaCha20:
-   * no static RSA key exchange, no CBC, no SHA-1 MACs.
-   */
-  static final List<String> CIPHER_SUITES = List.of(
-      "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
 
   private final Path certificate;
   private final Path key;
@@ -63,8 +54,8 @@ final class TlsFiles {
     options.setKeyCertOptions(ssl.getKeyCertOptions());
     options.setSslHandshakeTimeout(handshakeTimeoutMillis);
     options.setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
-    options.setEnabledSecureTransportProtocols(PROTOCOLS);
-    CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
+    options.setEnabledSecureTransportProtocols(TlsPolicy.PROTOCOLS);
+    TlsPolicy.CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
   }
 
   /**
@@ -75,16 +66,22 @@ final class TlsFiles {
     PemKeyCertOptions keyCert = new PemKeyCertOptions()
         .setCertValue(Buffer.buffer(Files.readAllBytes(certificate)))
         .setKeyValue(Buffer.buffer(Files.readAllBytes(key)));
-    checkPair(vertx, keyCert);
+    checkPair(vertx, keyCert, certificate, key);
     ServerSSLOptions ssl = new ServerSSLOptions().setKeyCertOptions(keyCert)
         .setSslHandshakeTimeout(handshakeTimeoutMillis).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
-        .setEnabledSecureTransportProtocols(PROTOCOLS);
-    CIPHER_SUITES.forEach(ssl::addEnabledCipherSuite);
+        .setEnabledSecureTransportProtocols(TlsPolicy.PROTOCOLS);
+    TlsPolicy.CIPHER_SUITES.forEach(ssl::addEnabledCipherSuite);
     return ssl;
   }
 
+  /** Fails, naming the files, when the key in {@code key} is not the key of the certificate in {@code certificate}. */
+  static void checkPair(Vertx vertx, Path certificate, Path key) throws IOException {
+    checkPair(vertx, new PemKeyCertOptions().setCertValue(Buffer.buffer(Files.readAllBytes(certificate)))
+        .setKeyValue(Buffer.buffer(Files.readAllBytes(key))), certificate, key);
+  }
+
   /** Signs a challenge with the key and verifies it with the certificate's public key. */
-  private void checkPair(Vertx vertx, PemKeyCertOptions keyCert) throws IOException {
+  private static void checkPair(Vertx vertx, PemKeyCertOptions keyCert, Path certificate, Path key) throws IOException {
     PrivateKey privateKey;
     X509Certificate leaf;
     try {

@@ -8,6 +8,10 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Clock;
@@ -18,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.alerts.AlertEngine;
 import org.telemetryhub.hub.alerts.AlertsView;
 import org.telemetryhub.hub.auth.Revocations;
+import org.telemetryhub.hub.config.TlsPolicy;
 import org.telemetryhub.hub.liveness.DeviceDirectory;
 import org.telemetryhub.hub.liveness.DeviceRegistry;
 import org.telemetryhub.hub.liveness.FleetView;
@@ -56,15 +61,31 @@ public final class Cluster {
    */
   public static Cluster join(VertxBuilder builder, VertxOptions options, ClusterOptions cluster, MeterRegistry registry)
       throws Exception {
-    options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.busPort());
+    EventBusOptions bus = options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.busPort());
+    if (cluster.tls() != null) {
+      // Mutual TLS: a node accepts a connection only from a holder of a certificate of the cluster's CA, and sends
+      // only to one (Vert.x checks the CA, not host names: the certificate is what makes a node a member).
+      bus.setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cluster.tls().certificate().toString())
+              .setKeyPath(cluster.tls().key().toString()))
+          .setTrustOptions(new PemTrustOptions().addCertPath(cluster.tls().ca().toString()))
+          .setClientAuth(ClientAuth.REQUIRED)
+          .setEnabledSecureTransportProtocols(TlsPolicy.PROTOCOLS);
+      TlsPolicy.CIPHER_SUITES.forEach(bus::addEnabledCipherSuite);
+    } else {
+      LOG.warn("cluster: the nodes talk WITHOUT TLS (--cluster-insecure): any host that reaches port {} or the event bus "
+          + "can read every reading and act as a node; keep those ports on a network only the hubs reach", cluster.port());
+    }
     HazelcastClusterManager manager = HazelcastSetup.clusterManager(cluster);
     Vertx vertx = builder.withClusterManager(manager).buildClustered()
         .toCompletionStage().toCompletableFuture().get();
     ClusterMeters meters = new ClusterMeters(registry);
-    meters.registerNodes(() -> manager.isActive() ? manager.getNodes().size() : 0);
-    LOG.info("cluster: joined as node {} ({} nodes, cluster manager on {}:{}, event bus on {})", cluster.nodeName(),
-        manager.getNodes().size(), cluster.host(), cluster.port(), cluster.host());
-    return new Cluster(vertx, new ClusterState(vertx, manager, cluster.nodeName()), meters);
+    ClusterState state = new ClusterState(vertx, manager, cluster.nodeName());
+    meters.registerNodes(() -> manager.isActive() ? state.members().size() : 0);
+    LOG.info("cluster: joined as node {} ({} nodes, cluster manager on {}:{}, event bus on {}, {})", cluster.nodeName(),
+        manager.getNodes().size(), cluster.host(), cluster.port(), cluster.host(),
+        cluster.tls() != null ? "mutual TLS" : "NO TLS");
+    return new Cluster(vertx, state, meters);
   }
 
   public Vertx vertx() {

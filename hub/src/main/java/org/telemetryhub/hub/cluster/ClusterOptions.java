@@ -14,7 +14,12 @@ import java.util.List;
  * @param failureDetection how long a silent node stays a member
  * @param configFile       a Hazelcast configuration used instead of host, port and members; null for none
  * @param nodeName         this node's name, as devices' views and other nodes' meters show it
+ * @param tls              the certificates of mutual TLS between the nodes; null: the nodes talk in the clear
  */
 public record ClusterOptions(String host, int port, List<String> members, int busPort, Duration failureDetection,
-                             Path configFile, String nodeName) {
+                             Path configFile, String nodeName, Tls tls) {
+
+  /** This node's certificate and key, and the CA whose certificates make a node a member (PEM files). */
+  public record Tls(Path certificate, Path key, Path ca) {
+  }
 }

@@ -195,7 +195,10 @@ final class ClusterState {
     context.runOnContext(ignored -> {
       JsonObject request = new JsonObject().put("node", nodeId).put("seq", seq);
       List<Future<Object>> answers = new ArrayList<>();
-      for (String peer : peers.keySet()) {
+      for (String peer : members()) {
+        if (peer.equals(nodeId)) {
+          continue;
+        }
         answers.add(vertx.eventBus().request(nodeAddress(peer, "barrier"), request,
             new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(BARRIER_TIMEOUT_MILLIS)).map(reply -> null));
       }
@@ -427,8 +430,8 @@ final class ClusterState {
   private void peerLeft(String id) {
     seqWaiters.removeIf(waiter -> waiter.node().equals(id)); // its barrier requests time out on its side
     Peer peer = peers.remove(id);
-    if (peer == null) {
-      return;
+    if (peer == null || peer.seq < 0) {
+      return; // never heard from over the event bus: not one of the hubs (no cluster certificate), or gone at once
     }
     LOG.info("cluster: node {} left ({} devices were connected there)", peer.name, peer.devices.size());
     new ArrayList<>(peer.filters).forEach(filter -> removeFilter(peer, filter));
@@ -449,9 +452,22 @@ final class ClusterState {
     return newest;
   }
 
-  /** The event-bus ids of every member, this node included. */
+  /**
+   * The event-bus ids of every member this node has heard from over the event bus (its state
+   * arrived), this node included. A member of the cluster manager that never answers is not among
+   * them: with mutual TLS between the nodes, a process that joined Hazelcast without the cluster's
+   * certificate cannot answer, so it is never asked for its devices, never waited for, and never
+   * the node that acts for all.
+   */
   List<String> members() {
-    return manager.getNodes();
+    List<String> members = new ArrayList<>();
+    for (String node : manager.getNodes()) {
+      Peer peer = peers.get(node);
+      if (node.equals(nodeId) || peer != null && peer.seq >= 0) {
+        members.add(node);
+      }
+    }
+    return members;
   }
 
   /** Whether this node is the one (of the current members) that acts for all: the one with the least id. */

@@ -315,6 +315,26 @@ public final class HubSettings {
           + "--cluster-port and --cluster-members, for other discovery (Kubernetes, for one). Default: none.")
   Path clusterConfig;
 
+  @Option(names = "--cluster-tls-cert", paramLabel = "FILE",
+      description = "With --cluster: this node's certificate (PEM), signed by --cluster-tls-ca. Nodes talk over mutual "
+          + "TLS: a node without a certificate of the cluster's CA can neither read nor send anything. Default: none.")
+  Path clusterTlsCert;
+
+  @Option(names = "--cluster-tls-key", paramLabel = "FILE",
+      description = "With --cluster: the private key (PEM) of --cluster-tls-cert. Default: none.")
+  Path clusterTlsKey;
+
+  @Option(names = "--cluster-tls-ca", paramLabel = "FILE",
+      description = "With --cluster: the certificate (PEM) of the CA that signs every node's certificate; only nodes with "
+          + "one are members. Default: none.")
+  Path clusterTlsCa;
+
+  @Option(names = "--cluster-insecure", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "With --cluster: let the nodes talk without TLS, trusting whoever reaches the cluster's ports (any "
+          + "host there can read every reading and act as a node). Only on a network that nothing but the hubs reaches. "
+          + "Default: ${DEFAULT-VALUE}.")
+  boolean clusterInsecure;
+
   @Option(names = "--node-name",
       description = "This hub's name, shown as the node holding a device's connection. Default: <cluster-host>:"
           + "<cluster-port> with --cluster, else the host name.")
@@ -389,6 +409,10 @@ public final class HubSettings {
   public int clusterBusPort() { return clusterBusPort; }
   public Duration clusterFailureDetection() { return clusterFailureDetection; }
   public Path clusterConfig() { return clusterConfig; }
+  public Path clusterTlsCert() { return clusterTlsCert; }
+  public Path clusterTlsKey() { return clusterTlsKey; }
+  public Path clusterTlsCa() { return clusterTlsCa; }
+  public boolean clusterInsecure() { return clusterInsecure; }
 
   /** --node-name, or what names this hub by default: its cluster address in a cluster, else the host name. */
   public String nodeName() {
@@ -565,6 +589,20 @@ public final class HubSettings {
     }
     if (clusterPort < 1 || clusterPort > 65535) {
       problems.add("cluster-port must be between 1 and 65535, not " + clusterPort);
+    }
+    boolean anyTls = clusterTlsCert != null || clusterTlsKey != null || clusterTlsCa != null;
+    if (clusterInsecure && anyTls) {
+      problems.add("--cluster-insecure turns off the cluster's TLS: give it or --cluster-tls-cert/-key/-ca, not both");
+    } else if (!clusterInsecure && (clusterTlsCert == null || clusterTlsKey == null || clusterTlsCa == null)) {
+      problems.add("--cluster needs --cluster-tls-cert, --cluster-tls-key and --cluster-tls-ca: the nodes authenticate each "
+          + "other with certificates of one CA (deploy/cluster-certs.sh makes them), or --cluster-insecure on a network "
+          + "nothing but the hubs reaches");
+    } else if (!clusterInsecure) {
+      for (Path file : List.of(clusterTlsCert, clusterTlsKey, clusterTlsCa)) {
+        if (!java.nio.file.Files.isReadable(file)) {
+          problems.add("no such file (or not readable): " + file);
+        }
+      }
     }
     if (clusterBusPort < 0 || clusterBusPort > 65535) {
       problems.add("cluster-bus-port must be between 0 and 65535, not " + clusterBusPort);

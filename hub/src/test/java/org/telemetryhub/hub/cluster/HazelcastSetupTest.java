@@ -20,7 +20,7 @@ class HazelcastSetupTest {
   @Test
   void theFlagsGiveATcpIpJoinToTheMembersWithoutMulticast() {
     Config config = HazelcastSetup.config(new ClusterOptions("127.0.0.1", 5702, List.of("127.0.0.1:5701", "127.0.0.1:5702"), 0,
-        Duration.ofSeconds(10), null, "node-2"));
+        Duration.ofSeconds(10), null, "node-2", null));
     JoinConfig join = config.getNetworkConfig().getJoin();
     assertFalse(join.getMulticastConfig().isEnabled());
     assertTrue(join.getTcpIpConfig().isEnabled());
@@ -33,7 +33,7 @@ class HazelcastSetupTest {
   void theShippedKubernetesFileTurnsOnKubernetesDiscoveryAndKeepsTheFailureDetection() {
     assertTrue(Files.isReadable(KUBERNETES_EXAMPLE), "deploy/hazelcast-kubernetes.yaml is where the docs say");
     Config config = HazelcastSetup.config(new ClusterOptions("10.1.2.3", 5701, List.of(), 0, Duration.ofSeconds(7),
-        KUBERNETES_EXAMPLE, "hub-0"));
+        KUBERNETES_EXAMPLE, "hub-0", null));
     JoinConfig join = config.getNetworkConfig().getJoin();
     assertTrue(join.getKubernetesConfig().isEnabled());
     assertEquals("telemetry-hub-cluster.telemetry.svc.cluster.local", join.getKubernetesConfig().getProperty("service-dns"));
@@ -46,7 +46,7 @@ class HazelcastSetupTest {
   @Test
   void aMissingFileIsAClearError() {
     Exception e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> HazelcastSetup.config(
-        new ClusterOptions("127.0.0.1", 5701, List.of(), 0, Duration.ofSeconds(7), Path.of("no-such.yaml"), "n")));
+        new ClusterOptions("127.0.0.1", 5701, List.of(), 0, Duration.ofSeconds(7), Path.of("no-such.yaml"), "n", null)));
     assertTrue(e.getMessage().contains("no-such.yaml"), e.getMessage());
   }
 }

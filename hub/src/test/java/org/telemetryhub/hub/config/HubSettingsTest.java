@@ -57,7 +57,8 @@ class HubSettingsTest {
     Properties file = new Properties();
     file.setProperty("cluster-failure-detection", "7s");
     Map<String, String> env = Map.of("HUB_CLUSTER", "true", "HUB_CLUSTER_HOST", "10.0.0.2",
-        "HUB_CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2:5701,10.0.0.3:5701", "HUB_STORE", "influx");
+        "HUB_CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2:5701,10.0.0.3:5701", "HUB_STORE", "influx",
+        "HUB_CLUSTER_INSECURE", "true");
 
     HubSettings settings = parse(env, file, "--cluster-port", "5801");
 
@@ -72,7 +73,7 @@ class HubSettingsTest {
 
   @Test
   void aClusterNeedsTheSharedStore() {
-    List<String> problems = parse(Map.of(), new Properties(), "--cluster").problems();
+    List<String> problems = parse(Map.of(), new Properties(), "--cluster", "--cluster-insecure").problems();
 
     assertEquals(1, problems.size(), problems.toString());
     assertTrue(problems.get(0).contains("--store influx"), problems.get(0));
@@ -80,10 +81,26 @@ class HubSettingsTest {
 
   @Test
   void clusterMembersMustBeHostAndPort() {
-    List<String> problems = parse(Map.of(), new Properties(), "--cluster", "--store=influx",
+    List<String> problems = parse(Map.of(), new Properties(), "--cluster", "--store=influx", "--cluster-insecure",
         "--cluster-members", "10.0.0.1:5701,not an address").problems();
 
     assertEquals(List.of("cluster-members takes host:port addresses, not 'not an address'"), problems);
+  }
+
+  /** Verifies that a cluster needs its nodes' certificates, or an explicit --cluster-insecure, and not both. */
+  @Test
+  void aClusterNeedsItsCertificatesOrToSayItIsInsecure() {
+    List<String> none = parse(Map.of(), new Properties(), "--cluster", "--store=influx").problems();
+    assertEquals(1, none.size(), none.toString());
+    assertTrue(none.get(0).startsWith("--cluster needs --cluster-tls-cert, --cluster-tls-key and --cluster-tls-ca"), none.get(0));
+    List<String> missing = parse(Map.of(), new Properties(), "--cluster", "--store=influx", "--cluster-tls-cert=/no/node.crt",
+        "--cluster-tls-key=/no/node.key", "--cluster-tls-ca=/no/ca.crt").problems();
+    assertEquals(List.of("no such file (or not readable): /no/node.crt", "no such file (or not readable): /no/node.key",
+        "no such file (or not readable): /no/ca.crt"), missing);
+    List<String> both = parse(Map.of(), new Properties(), "--cluster", "--store=influx", "--cluster-insecure",
+        "--cluster-tls-ca=/no/ca.crt").problems();
+    assertEquals(1, both.size(), both.toString());
+    assertTrue(both.get(0).startsWith("--cluster-insecure turns off the cluster's TLS"), both.get(0));
   }
 
   @Test

@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 /**
  * Hubs run as one cluster, each its own process (the packaged jar, as users run it) on loopback
  * ports: real Hazelcast members joining over TCP, a real event bus between them, and a real
- * InfluxDB they share. Node {@code i} is named {@code node-i}.
+ * InfluxDB they share. Node {@code i} is named {@code node-i}; the nodes talk over mutual TLS, with
+ * certificates of one CA made by deploy/cluster-certs.sh.
  */
 public final class HubCluster implements AutoCloseable {
 
@@ -23,9 +24,20 @@ public final class HubCluster implements AutoCloseable {
   private final int[] httpPorts;
   private final int[] clusterPorts;
   private final HubProcess[] nodes;
+  private final ClusterCertificates certificates;
 
   private HubCluster(Path dir, InfluxServer influx, int size, List<String> extraArgs) throws IOException {
     this.dir = dir;
+    try {
+      String[] names = new String[size];
+      for (int i = 0; i < size; i++) {
+        names[i] = name(i);
+      }
+      this.certificates = ClusterCertificates.make(dir.resolve("cluster-certs"), names);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
     this.influx = influx;
     this.extraArgs = extraArgs;
     this.httpPorts = new int[size];
@@ -62,8 +74,19 @@ public final class HubCluster implements AutoCloseable {
         "--store=influx", "--influx-url=" + influx.url(), "--influx-database=cluster",
         "--cluster", "--cluster-host=127.0.0.1", "--cluster-port=" + clusterPorts[i], "--cluster-members=" + members,
         "--node-name=" + name(i)));
+    args.addAll(certificates.args(name(i)));
     args.addAll(extraArgs);
     return HubProcess.run(Map.of(), args.toArray(String[]::new));
+  }
+
+  /** The certificates the nodes hold: where a test finds the CA to make a stranger's (or a new node's) certificate. */
+  public ClusterCertificates certificates() {
+    return certificates;
+  }
+
+  /** The cluster-manager addresses of the nodes, as --cluster-members takes them. */
+  public String members() {
+    return Arrays.stream(clusterPorts).mapToObj(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
   }
 
   /** Starts node {@code i} again (after a kill or a stop) and waits until it and the others know each other. */

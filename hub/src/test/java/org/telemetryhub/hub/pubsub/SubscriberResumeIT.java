@@ -89,7 +89,9 @@ class SubscriberResumeIT {
     for (int sent = 0; sent < total; sent += 20) {
       device.sendRun(base + sent, 20);
       if (sent % 500 == 0) {
-        SubscriberClient subscriber = SubscriberClient.open(subscribers, hub.port(), "readings/#");
+        // Each its own name: one token name holds at most 10 subscriber connections.
+        SubscriberClient subscriber = DeviceClient.await(SubscriberClient.connect(subscribers, hub.port(),
+            org.telemetryhub.hub.testing.Tokens.subscriber("resumer-" + resumed.size(), "readings/#"), null));
         subscriber.send(new JsonObject().put("action", "subscribe").put("channels", new JsonArray(List.of("readings/dev-s")))
             .put("id", "resume").put("since", base - 1));
         resumed.add(subscriber);

@@ -54,12 +54,14 @@ final class HttpVerticle extends VerticleBase {
           }
         });
     // Connections are counted and limited as they are accepted, before a TLS handshake they may never complete.
-    return server.listen().onSuccess(listening -> {
-      if (!VertxInternals.watchAccepts(listening, options.isSsl(), guard::admit)) {
-        LOG.warn("connections are counted only once Vert.x has made them HTTP connections (after TLS): this Vert.x "
-            + "does not let the hub see them at accept");
-      }
-    });
+    return server.listen().compose(listening -> VertxInternals.watchAccepts(listening, options.isSsl(), guard::admit)
+        .map(installed -> {
+          if (!installed) {
+            LOG.warn("connections are counted only once Vert.x has made them HTTP connections (after TLS): this Vert.x "
+                + "does not let the hub see them at accept");
+          }
+          return listening;
+        }));
   }
 
   /** Serves new connections with these certificates; open connections keep theirs. */

@@ -73,7 +73,12 @@ final class Lookup {
       return Future.succeededFuture(page);
     }
     if (replay != null && !replay.done()) {
-      return replay.nextPage();
+      StoreReplay.Replay reading = replay;
+      return reading.nextPage().recover(failure -> {
+        reading.abandon(); // the store failed mid-replay: what was sent stands, the rest is reported, not retried
+        return Future.succeededFuture(List.of(
+            SubscriberProtocol.error("stored readings unavailable: " + failure.getMessage(), null, null)));
+      });
     }
     if (retained != null && retainedNext < retained.size()) {
       return Future.succeededFuture(retainedPage());

@@ -123,6 +123,11 @@ public final class StoreReplay {
       return index >= devices.size();
     }
 
+    /** Gives up the rest of the replay (the store failed): {@link #done()} from now on. */
+    void abandon() {
+      index = devices.size();
+    }
+
     /** The next page of messages (readings, then gaps); completes on the replay's context. */
     Future<List<byte[]>> nextPage() {
       return context.owner().executeBlocking(this::readPage, false);

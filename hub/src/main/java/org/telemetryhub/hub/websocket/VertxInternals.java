@@ -139,22 +139,26 @@ public final class VertxInternals {
    * open connection nothing. {@code onAccept} returns false for a connection it refused (and
    * closed): then nothing of Vert.x's is set up on it (no TLS engine, no HTTP connection). Returns
    * false when this Vert.x does not let it: then the guard sees a TLS connection only after its
-   * handshake.
+   * handshake. Completes once the hook is in place.
    */
-  public static boolean watchAccepts(HttpServer server, boolean tls, Predicate<GuardedSocket> onAccept) {
+  public static io.vertx.core.Future<Boolean> watchAccepts(HttpServer server, boolean tls, Predicate<GuardedSocket> onAccept) {
     Object tcpServer = get(HTTP_SERVER_TCP_SERVER, server);
     Object listening = tcpServer instanceof NetServerImpl net ? get(NET_SERVER_ACTUAL_SERVER, net) : null;
     Object bound = listening instanceof NetServerImpl actual ? get(NET_SERVER_BIND_FUTURE, actual) : null;
     if (!(bound instanceof io.vertx.core.Future<?> future) || !(future.result() instanceof Channel serverChannel)) {
-      return false;
+      return io.vertx.core.Future.succeededFuture(false);
     }
-    ChannelPipeline pipeline = serverChannel.pipeline();
-    synchronized (pipeline) {
+    // Added on the listening socket's own event loop, so that the hook is in place, not pending,
+    // when the returned future completes: every connection accepted after that is seen.
+    io.vertx.core.Promise<Boolean> installed = io.vertx.core.Promise.promise();
+    serverChannel.eventLoop().execute(() -> {
+      ChannelPipeline pipeline = serverChannel.pipeline();
       if (pipeline.get(ACCEPT_WATCH) == null) {
         pipeline.addFirst(ACCEPT_WATCH, new AcceptWatch(new AcceptedSocketGuard(tls, onAccept)));
       }
-    }
-    return true;
+      installed.complete(true);
+    });
+    return installed.future();
   }
 
   /**

@@ -383,7 +383,7 @@ class ClusterIT {
 
     // Within the heartbeat timeout plus the failure detection; a few seconds more for a loaded machine.
     Duration bound = HEARTBEAT_TIMEOUT.plus(FAILURE_DETECTION).plusSeconds(5);
-    JsonObject offline = watcher.await("lost-1 offline, node lost", m ->
+    JsonObject offline = watcher.await("lost-1 offline, node lost", bound.plusSeconds(5), m ->
         "offline".equals(m.getJsonObject("payload", new JsonObject()).getString("state")));
     long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
     assertEquals("node lost", offline.getJsonObject("payload").getString("reason"));

@@ -85,8 +85,13 @@ public final class SubscriberClient {
 
   /** Waits for a message matching {@code what}; returns it. */
   public JsonObject await(String description, Predicate<JsonObject> what) {
+    return await(description, Duration.ofSeconds(10), what);
+  }
+
+  /** Waits up to {@code timeout} for a message matching {@code what}; returns it. */
+  public JsonObject await(String description, Duration timeout, Predicate<JsonObject> what) {
     try {
-      Poll.until(description, Duration.ofSeconds(10), () -> received.stream().anyMatch(what));
+      Poll.until(description, timeout, () -> received.stream().anyMatch(what));
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "; received: " + received, e);
     }

@@ -55,8 +55,8 @@ class VertxInternalsIT {
     assertTrue(VertxInternals.watchAccepts(server, false, socket -> {
       seen.set(socket.remoteAddress());
       return true;
-    }), "the listening socket is no longer reachable (HttpServerImpl.tcpServer, NetServerImpl.actualServer or .bindFuture): "
-        + "connections are counted only after TLS");
+    }).await(10, TimeUnit.SECONDS), "the listening socket is no longer reachable (HttpServerImpl.tcpServer, "
+        + "NetServerImpl.actualServer or .bindFuture): connections are counted only after TLS");
     try (java.net.Socket silent = new java.net.Socket("127.0.0.1", server.actualPort())) {
       org.telemetryhub.hub.testing.Poll.untilEquals("the accepted socket seen", java.time.Duration.ofSeconds(5), "127.0.0.1",
           seen::get);

@@ -35,20 +35,20 @@ import org.telemetryhub.hub.websocket.VertxInternals;
  */
 public final class ConnectionGuard {
 
-  /** One admitted connection: where it comes from, how to close it, and its current deadline. */
+  /** One admitted connection: where it comes from, what identifies it (to close it), and its current deadline. */
   private static final class Guarded {
     final String id;
     final String address;
-    final Runnable close;
+    final Object key;
     /** Taken past the connection limit: it may ask /health/..., nothing else. */
     final boolean healthChecksOnly;
     long timer = -1;
     ConnectionPhase phase;
 
-    Guarded(String id, String address, Runnable close, boolean healthChecksOnly) {
+    Guarded(String id, String address, Object key, boolean healthChecksOnly) {
       this.id = id;
       this.address = address;
-      this.close = close;
+      this.key = key;
       this.healthChecksOnly = healthChecksOnly;
     }
   }
@@ -103,8 +103,8 @@ public final class ConnectionGuard {
       socket.refuse(503, "{\"error\":\"" + why + "\"}", RETRY_AFTER_SECONDS);
       return false;
     }
-    Guarded guarded = new Guarded(ConnectionIds.next(), address, socket::close, limits.full());
     Object key = socket.key();
+    Guarded guarded = new Guarded(ConnectionIds.next(), address, key, limits.full());
     connections.put(key, guarded);
     socket.onClose(() -> {
       Guarded closed = connections.remove(key);
@@ -181,7 +181,7 @@ public final class ConnectionGuard {
       if (count > 0) {
         EventLog.connectionTimedOut(guarded.id, guarded.address, phase.tag(), millis, count);
       }
-      guarded.close.run();
+      VertxInternals.close(guarded.key);
     });
   }
 }

@@ -90,8 +90,15 @@ public final class VertxInternals {
 
     /** Runs {@code action} once the TCP socket has closed. */
     void onClose(Runnable action);
+  }
 
-    void close();
+  /** Closes the connection that {@code key} ({@link GuardedSocket#key}) identifies: a Netty channel, or an HTTP connection. */
+  public static void close(Object key) {
+    if (key instanceof Channel channel) {
+      channel.close();
+    } else if (key instanceof HttpConnection connection) {
+      connection.close();
+    }
   }
 
   /** Whether the TCP socket of {@code connection} is still open (when it cannot be told: true). */
@@ -120,11 +127,6 @@ public final class VertxInternals {
       @Override
       public void onClose(Runnable action) {
         onTcpClose(connection, action);
-      }
-
-      @Override
-      public void close() {
-        connection.close();
       }
     };
   }
@@ -566,11 +568,6 @@ public final class VertxInternals {
     @Override
     public void onClose(Runnable action) {
       channel.closeFuture().addListener(ignored -> action.run());
-    }
-
-    @Override
-    public void close() {
-      channel.close();
     }
   }
 

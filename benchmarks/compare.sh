@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Two builds of the hub, side by side on this machine: each git ref is built in a worktree of its
+# own, then the two run alternately (A B A B ...) under the same loads, from the same generator
+# (this checkout's device-sim), so that both meet the machine in the same state:
+#   1/frame   100 devices, one packet per frame, as fast as a window of 4,096 unacked packets allows
+#   16/frame  the same with 16 packets per frame
+#   15k x 1/s 15,000 devices at one reading a second (latency from 25 s on, after the ramp-up)
+# Each run prints readings acked per second, ack p50 / p99 / p99.9, and the CPU of the hub, of the
+# generator and of every other process (in cores, over the run). A run during which the other
+# processes used more than 10 % of a core is marked '*' and left out of the medians at the end.
+# The hub runs on the embedded store with --no-auth and the per-address limits raised.
+#
+# Build this checkout first (its device-sim is the generator): mvn -q -B clean install -DskipTests
+# Usage: benchmarks/compare.sh REF_A REF_B [rounds, default 2] [loads, default "1 16 15k"]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 2 ] || { echo "usage: $0 REF_A REF_B [rounds] [loads]" >&2; exit 2; }
+REF_A=$1 REF_B=$2 ROUNDS=${3:-2} LOADS=${4:-"1 16 15k"}
+SIM=$PWD/device-sim/target/device-sim.jar
+[ -f "$SIM" ] || { echo "$SIM is missing: build this checkout first (mvn -q -B clean install -DskipTests)" >&2; exit 2; }
+source benchmarks/lib.sh
+WORK=$(mktemp -d)
+PIDS=()
+WORKTREES=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for tree in "${WORKTREES[@]}"; do git worktree remove --force "$tree" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+TICKS=$(getconf CLK_TCK)
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; } # all CPUs, not idle nor waiting on I/O
+pid_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }    # user + system, every thread
+
+build() { # ref, name: the hub of that ref, built in a worktree; prints the jar's path
+  local tree="$WORK/$2"
+  git worktree add --detach "$tree" "$1" > /dev/null 2>&1 || { echo "cannot check out $1" >&2; exit 2; }
+  WORKTREES+=("$tree")
+  (cd "$tree" && { mvn -q -B -o -pl hub -am package -DskipTests -Dcheckstyle.skip > "$WORK/build-$2.log" 2>&1 \
+    || mvn -q -B -pl hub -am package -DskipTests -Dcheckstyle.skip >> "$WORK/build-$2.log" 2>&1; }) \
+    || { echo "building $1 failed: $WORK/build-$2.log" >&2; cat "$WORK/build-$2.log" >&2; exit 2; }
+  echo "$tree/hub/target/hub.jar"
+}
+
+start_hub() { # jar
+  rm -rf "$WORK/hub-data"
+  local port; port=$(free_port)
+  java -jar "$1" serve --port "$port" --host 127.0.0.1 --data-dir "$WORK/hub-data" --no-auth \
+    --max-connections-per-address 20000 --handshake-rate-per-address 2000 > "$WORK/hub.log" 2>&1 & PIDS+=($!); HUB_PID=$!
+  HUB_URL="ws://127.0.0.1:$port"
+  wait_for "the hub" 60 curl -fsS "http://127.0.0.1:$port/health/ready"
+}
+
+load_args() { # load
+  case $1 in
+    1) echo "--devices 100 --load --batch 1 --window 4096 --outbox 10000 --duration 20s --measure-after 5s" ;;
+    16) echo "--devices 100 --load --batch 16 --window 4096 --outbox 10000 --duration 20s --measure-after 5s" ;;
+    15k) echo "--devices 15000 --rate 1 --ramp-up 15s --duration 60s --measure-after 25s" ;;
+    *) echo "unknown load $1" >&2; exit 2 ;;
+  esac
+}
+
+# One run: the hub of one build under one load; appends a line to $WORK/results.
+run() { # build name, jar, load, round
+  start_hub "$2"
+  local json="$WORK/run.json" busy0 hub0 start end
+  busy0=$(busy_ticks); hub0=$(pid_ticks "$HUB_PID"); start=$(date +%s.%N)
+  # shellcheck disable=SC2046
+  java -Xss256k -jar "$SIM" --url "$HUB_URL" --no-auth $(load_args "$3") --progress-every 60s --drain 30s \
+    --json "$json" > "$WORK/sim.log" 2>&1 & local sim=$!
+  local sim_ticks=0
+  while kill -0 "$sim" 2>/dev/null; do sim_ticks=$(pid_ticks "$sim"); sleep 0.5; done
+  wait "$sim" || true
+  end=$(date +%s.%N)
+  local busy1 hub1; busy1=$(busy_ticks); hub1=$(pid_ticks "$HUB_PID")
+  kill "$HUB_PID"; wait "$HUB_PID" 2>/dev/null || true
+  awk -v b="$1" -v l="$3" -v r="$4" -v t="$TICKS" -v s="$start" -v e="$end" -v busy=$((busy1 - busy0)) \
+      -v hub=$((hub1 - hub0)) -v gen="$sim_ticks" -v acked="$(json_field "$json" ackedPerSecond)" \
+      -v p50="$(json_field "$json" p50)" -v p99="$(json_field "$json" p99)" -v p999="$(json_field "$json" p999)" 'BEGIN {
+    secs = e - s; hubc = hub / t / secs; genc = gen / t / secs; other = (busy - hub - gen) / t / secs
+    if (other < 0) other = 0
+    printf "%s %s %d %s %s %s %s %.2f %.2f %.2f %s\n", b, l, r, acked, p50, p99, p999, hubc, genc, other, other > 0.10 ? "*" : ""
+  }' >> "$WORK/results"
+  tail -1 "$WORK/results" | awk '{printf "   round %d  %-2s %-4s acked %8s/s  ack p50 %7s  p99 %7s  p99.9 %7s ms  hub %s  generator %s  others %s cores %s\n",
+    $3, $1, $2, $4, $5, $6, $7, $8, $9, $10, $11}'
+}
+
+echo "== building A = $REF_A ($(git rev-parse --short "$REF_A")) and B = $REF_B ($(git rev-parse --short "$REF_B"))"
+JAR_A=$(build "$REF_A" a)
+JAR_B=$(build "$REF_B" b)
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(java -version 2>&1 | head -1); generator: this checkout's device-sim"
+: > "$WORK/results"
+for round in $(seq 1 "$ROUNDS"); do
+  for load in $LOADS; do
+    run A "$JAR_A" "$load" "$round"
+    run B "$JAR_B" "$load" "$round"
+  done
+done
+
+echo "== medians of the unmarked runs (A = $REF_A, B = $REF_B)"
+median() { sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+for load in $LOADS; do
+  for b in A B; do
+    rows=$(awk -v b="$b" -v l="$load" '$1 == b && $2 == l && $11 != "*"' "$WORK/results")
+    n=$(printf '%s\n' "$rows" | grep -c . || true)
+    col() { printf '%s\n' "$rows" | awk -v c="$1" 'NF {print $c}' | median; }
+    printf "   %-4s %s: acked %s/s, ack p50 %s, p99 %s, p99.9 %s ms, hub %s, generator %s cores (%d runs)\n" "$load" "$b" \
+      "$(col 4)" "$(col 5)" "$(col 6)" "$(col 7)" "$(col 8)" "$(col 9)" "$n"
+  done
+done

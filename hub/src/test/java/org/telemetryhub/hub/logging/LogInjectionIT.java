@@ -32,7 +32,9 @@ class LogInjectionIT {
         device.sendFrame(RawWebSocket.CLOSE, close.toByteArray());
         device.awaitClose();
       }
-      Poll.until("the closing line", Duration.ofSeconds(10), () -> hub.output().contains("device=dev-1 closed"));
+      // The status line follows the closing line once the registry has processed the close: wait for both.
+      Poll.until("the closing line and the status line", Duration.ofSeconds(10),
+          () -> hub.output().contains("device=dev-1 closed") && hub.output().contains("device=dev-1 state=offline"));
       List<String> lines = hub.output().lines().toList();
       assertTrue(lines.stream().noneMatch(line -> line.startsWith("2026-01-01T00:00:00.000Z")), hub.output());
       String closing = lines.stream().filter(line -> line.contains("device=dev-1 closed")).findFirst().orElseThrow();

@@ -11,31 +11,43 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * The heartbeats of one channel's sockets: one timer per event loop, not one per socket. Each
- * event loop's wheel has {@link #SLOTS} slots and turns once per interval; a socket joins the slot
- * under the hand when it opens, so its pings come every interval at its own phase and the pings
- * of a fleet that connected over time stay spread over the interval. The timer runs only while
- * its event loop has sockets.
+ * event loop's wheel turns once per interval in ticks of about {@link #TICK_MILLIS}; a socket joins
+ * the slot under the hand when it opens, so its pings come every interval at its own phase and the
+ * pings of a fleet that connected over time stay spread over the interval: with short ticks a
+ * tick pings few sockets (a wheel of 32 slots sent the pings of 15,000 devices in bursts of about
+ * 230 per event loop, each burst an event loop's turn of writes, and the acks queued behind it).
+ * The timer runs only while its event loop has sockets.
  */
 public final class Heartbeats {
 
-  static final int SLOTS = 32;
+  /** About how often a wheel ticks: the pings of one tick leave together. */
+  static final long TICK_MILLIS = 20;
+  static final int MIN_SLOTS = 32;
+  static final int MAX_SLOTS = 16_384;
 
   private final long intervalMillis;
   private final long timeoutNanos;
+  private final int slots;
   private final long tickMillis;
   /** By event loop (the base context of the socket's, which may be a duplicate of it). */
   private final ConcurrentMap<Context, Wheel> wheels = new ConcurrentHashMap<>();
 
   /** @param interval between pings; @param timeout of silence after which a socket is dropped */
+  public Heartbeats(Duration interval, Duration timeout) {
+    this.intervalMillis = interval.toMillis();
+    this.timeoutNanos = timeout.toNanos();
+    this.slots = (int) Math.max(MIN_SLOTS, Math.min(MAX_SLOTS, intervalMillis / TICK_MILLIS));
+    this.tickMillis = Math.max(1, intervalMillis / slots);
+  }
+
   /** Between two ticks of one socket. */
   public long intervalMillis() {
     return intervalMillis;
   }
 
-  public Heartbeats(Duration interval, Duration timeout) {
-    this.intervalMillis = interval.toMillis();
-    this.timeoutNanos = timeout.toNanos();
-    this.tickMillis = Math.max(1, intervalMillis / SLOTS);
+  /** Slots of each wheel: one per tick of the interval. */
+  int slots() {
+    return slots;
   }
 
   /** A heartbeat for {@code ws}, on the wheel of its event loop ({@code context}); it starts with {@link Heartbeat#start}. */
@@ -49,6 +61,21 @@ public final class Heartbeats {
     return wheels.values().stream().mapToInt(wheel -> wheel.members).sum();
   }
 
+  /** The most sockets in one slot of any wheel: the most pings one tick sends, for tests. */
+  int largestSlot() {
+    int largest = 0;
+    for (Wheel wheel : wheels.values()) {
+      for (Heartbeat first : wheel.wheel) {
+        int size = 0;
+        for (Heartbeat heartbeat = first; heartbeat != null; heartbeat = heartbeat.next) {
+          size++;
+        }
+        largest = Math.max(largest, size);
+      }
+    }
+    return largest;
+  }
+
   /** Event loops with a running timer, for tests. */
   int runningTimers() {
     return (int) wheels.values().stream().filter(wheel -> wheel.timer != -1).count();
@@ -57,7 +84,7 @@ public final class Heartbeats {
   /** One event loop's wheel: used only on that loop. Each slot is a list linked through its heartbeats. */
   final class Wheel {
     private final Context context;
-    private final Heartbeat[] slots = new Heartbeat[SLOTS];
+    private final Heartbeat[] wheel = new Heartbeat[slots];
     /** The slot being ticked, copied first: a tick may end other sockets of the slot (a replaced connection). */
     private final List<Heartbeat> due = new ArrayList<>();
     private int hand;
@@ -74,11 +101,11 @@ public final class Heartbeats {
 
     void add(Heartbeat heartbeat) {
       heartbeat.slot = hand;
-      heartbeat.next = slots[hand];
+      heartbeat.next = wheel[hand];
       if (heartbeat.next != null) {
         heartbeat.next.previous = heartbeat;
       }
-      slots[hand] = heartbeat;
+      wheel[hand] = heartbeat;
       if (members++ == 0) {
         timer = context.owner().setPeriodic(tickMillis, id -> tick());
       }
@@ -91,7 +118,7 @@ public final class Heartbeats {
       if (heartbeat.previous != null) {
         heartbeat.previous.next = heartbeat.next;
       } else {
-        slots[heartbeat.slot] = heartbeat.next;
+        wheel[heartbeat.slot] = heartbeat.next;
       }
       if (heartbeat.next != null) {
         heartbeat.next.previous = heartbeat.previous;
@@ -106,8 +133,8 @@ public final class Heartbeats {
     }
 
     private void tick() {
-      hand = (hand + 1) % SLOTS;
-      for (Heartbeat heartbeat = slots[hand]; heartbeat != null; heartbeat = heartbeat.next) {
+      hand = (hand + 1) % slots;
+      for (Heartbeat heartbeat = wheel[hand]; heartbeat != null; heartbeat = heartbeat.next) {
         due.add(heartbeat);
       }
       long now = System.nanoTime();

@@ -95,6 +95,24 @@ class HeartbeatsIT {
     client.close();
   }
 
+  /**
+   * Verifies that sockets that open a few milliseconds apart are pinged a few milliseconds apart, not in
+   * bursts: with a wheel of 32 slots a 2 s interval ticks every 62 ms and 30 sockets opened 7 ms apart
+   * shared about five slots, six to nine pings leaving in one event loop turn.
+   */
+  @Test
+  void socketsOpenedOverTimeArePingedSpreadOverTheInterval(Vertx vertx) throws Exception {
+    Heartbeats heartbeats = new Heartbeats(Duration.ofSeconds(2), Duration.ofSeconds(30));
+    assertEquals(100, heartbeats.slots(), "one slot per 20 ms of the interval");
+    int port = server(vertx, heartbeats, ConcurrentHashMap.newKeySet(), new AtomicInteger());
+    WebSocketClient client = vertx.createWebSocketClient();
+    List<WebSocket> sockets = open(client, port, new ConcurrentHashMap<>());
+    Poll.until("every socket on a wheel", WAIT, () -> heartbeats.sockets() == SOCKETS);
+    assertTrue(heartbeats.largestSlot() <= 4, "sockets in the fullest slot: " + heartbeats.largestSlot());
+    sockets.forEach(WebSocket::close);
+    client.close();
+  }
+
   @Test
   void aQuietSocketIsDroppedWhileTheOthersOnItsWheelGoOn(Vertx vertx) throws Exception {
     Heartbeats heartbeats = new Heartbeats(Duration.ofMillis(100), Duration.ofMillis(500));

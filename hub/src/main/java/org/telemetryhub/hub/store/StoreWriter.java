@@ -46,7 +46,7 @@ public final class StoreWriter {
     this.lanes = new WriteLane[Math.max(1, store.writeLanes())];
     for (int i = 0; i < lanes.length; i++) {
       String name = lanes.length == 1 ? "store-writer" : "store-writer-" + i;
-      lanes[i] = new WriteLane(name, store, batchSize, maxWait, metrics, this::stored);
+      lanes[i] = new WriteLane(name, i, store, batchSize, maxWait, metrics, this::stored);
     }
     metrics.registerStoreQueue(queuedReadings::get);
   }

@@ -16,6 +16,14 @@ public interface ReadingStore extends AutoCloseable {
   /** Stores the batch durably before returning (it survives a crash of the hub process), or throws. */
   void write(List<Reading> batch) throws StoreException;
 
+  /**
+   * Called on lane {@code lane}'s thread after a batch was written and its acks went out, before the
+   * lane takes its next batch: upkeep that would otherwise block a commit or delay an ack (the
+   * embedded store checkpoints its write-ahead log here, while no commit of that file runs).
+   */
+  default void afterWrite(int lane) throws StoreException {
+  }
+
   /** How many writes may run at once: shards of the store, requests in flight. */
   default int writeLanes() {
     return 1;

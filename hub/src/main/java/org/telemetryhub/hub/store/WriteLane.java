@@ -44,6 +44,8 @@ final class WriteLane {
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final ReadingStore store;
+  /** This lane's number: the store's lane of its devices. */
+  private final int index;
   private final int batchSize;
   private final long maxWaitNanos;
   private final HubMetrics metrics;
@@ -68,6 +70,7 @@ final class WriteLane {
   private final Map<AckSink, ArrayDeque<Submission>> waiting = new HashMap<>();
   private final ArrayDeque<AckSink> turns = new ArrayDeque<>();
   private int waitingReadings;
+  private boolean upkeepFailing;
   private long waitingSinceNanos;
   /** Barriers waiting for the last submission of each connection that was waiting when they arrived. */
   private final List<Barrier> barriers = new ArrayList<>();
@@ -90,6 +93,7 @@ final class WriteLane {
   WriteLane(String name, int index, ReadingStore store, int batchSize, Duration maxWait, HubMetrics metrics,
       IntConsumer stored) {
     this.store = store;
+    this.index = index;
     this.batchSize = batchSize;
     this.maxWaitNanos = maxWait.toNanos();
     this.metrics = metrics;
@@ -174,6 +178,7 @@ final class WriteLane {
         acknowledge(batch);
         batch.clear();
         readings.clear();
+        upkeep();
       }
     } catch (InterruptedException e) {
       LOG.warn("{} interrupted with readings not stored; their devices will resend them", thread.getName());
@@ -296,6 +301,24 @@ final class WriteLane {
         Thread.sleep(retryMillis);
         retryMillis = Math.min(retryMillis * 2, MAX_RETRY_MILLIS);
       }
+    }
+  }
+
+  /** The store's upkeep after a batch; a failure is the store's to report (it is retried after the next batch). */
+  private void upkeep() {
+    try {
+      store.afterWrite(index);
+    } catch (StoreException | RuntimeException e) {
+      if (!upkeepFailing) {
+        LOG.warn("{}: upkeep of store {} failed, retried after each batch: {}", thread.getName(), store.describe(),
+            e.getMessage());
+      }
+      upkeepFailing = true;
+      return;
+    }
+    if (upkeepFailing) {
+      LOG.info("{}: upkeep of store {} succeeds again", thread.getName(), store.describe());
+      upkeepFailing = false;
     }
   }
 

@@ -176,4 +176,34 @@ class SqliteReadingStoreTest {
       assertEquals(40, store.query("d7", 0, 100, 100).size(), "and every reading is still there");
     }
   }
+
+  /**
+   * The write lane's checkpoint between batches keeps the log at the size of the readings between two
+   * checkpoints, with no truncating checkpoint (which blocks commits): the log is started over, not grown.
+   */
+  @Test
+  void aCheckpointBetweenBatchesStartsTheLogOver() throws Exception {
+    long withCheckpoints = logAfterSteadyWrites(dataDir.resolve("checkpointed.db"), true);
+    long without = logAfterSteadyWrites(dataDir.resolve("not-checkpointed.db"), false);
+    assertTrue(withCheckpoints * 4 < without, "log with checkpoints between batches " + withCheckpoints
+        + " bytes, without " + without);
+  }
+
+  /** Writes 40 batches of 200 devices (a checkpoint after each batch, if asked); the log's size. */
+  private static long logAfterSteadyWrites(Path file, boolean checkpoints) throws Exception {
+    try (SqliteReadingStore store = SqliteReadingStore.openFile(file, true)) {
+      for (int batch = 0; batch < 40; batch++) {
+        List<Reading> readings = new ArrayList<>();
+        for (int device = 0; device < 200; device++) {
+          readings.add(new Reading("d" + device, batch, 20f, 50f, 1000f));
+        }
+        store.write(readings);
+        if (checkpoints) {
+          store.checkpointAfter(1_000);
+        }
+      }
+      assertEquals(40, store.query("d7", 0, 100, 100).size(), "every reading is there");
+      return Files.size(store.walFile());
+    }
+  }
 }

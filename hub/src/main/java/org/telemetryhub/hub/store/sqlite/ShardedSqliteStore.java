@@ -33,8 +33,10 @@ import org.telemetryhub.hub.store.StoreException;
  * ({@value SqliteReadingStore#FILE_NAME}) is copied into the shards when opened and kept as
  * {@code readings.db.migrated}; the copy is idempotent, so a crash part-way repeats it on the next start.
  *
- * <p>WAL checkpoints run on a thread of their own every second (passive: they never block a
- * commit), not inside commits.
+ * <p>WAL checkpoints run on each shard's write lane between its batches, after the acks went out
+ * (see {@link SqliteReadingStore#checkpointAfter}), never inside a commit; a thread of their own
+ * checks every second that no log has outgrown its bound (a long query can keep a log from being
+ * started over) and resets one that has.
  */
 public final class ShardedSqliteStore implements ReadingStore {
 
@@ -42,6 +44,11 @@ public final class ShardedSqliteStore implements ReadingStore {
   private static final Pattern SHARD_FILE = Pattern.compile("readings-(\\d+)-of-(\\d+)\\.db");
   private static final long CHECKPOINT_INTERVAL_MILLIS = 1_000;
   private static final int MIGRATION_CHUNK = 50_000;
+  /**
+   * Readings (about pages of the log) a shard commits between two checkpoints of its lane: about 4 MB
+   * of log, copied in a few milliseconds.
+   */
+  static final long CHECKPOINT_EVERY_READINGS = 1_000;
   public static final int MAX_SHARDS = 64;
 
   private final Path dataDir;
@@ -154,6 +161,11 @@ public final class ShardedSqliteStore implements ReadingStore {
     }
     LOG.info("migrated {} readings from {} into {} shards; the old file is kept as {}.migrated (delete it when you no "
         + "longer need it)", copied, single, shards.length, SqliteReadingStore.FILE_NAME);
+  }
+
+  @Override
+  public void afterWrite(int lane) throws StoreException {
+    shards[lane].checkpointAfter(CHECKPOINT_EVERY_READINGS);
   }
 
   @Override

@@ -102,6 +102,9 @@ stop "$HUB_PID"
 echo "   hub: acked $(acked_per_second "$WORK/15k.json")/s, ack p50 $(json_field "$WORK/15k.json" p50) ms, p99 $(json_field "$WORK/15k.json" p99) ms, p99.9 $(json_field "$WORK/15k.json" p999) ms, missing $(json_field "$WORK/15k.json" missing)"
 echo "   hub: subscriber received $(json_field "$WORK/15k.json" subscriberMessagesPerSecond)/s; device send to subscriber receipt p50 $(sub_latency "$WORK/15k.json" p50) ms, p99 $(sub_latency "$WORK/15k.json" p99) ms, p99.9 $(sub_latency "$WORK/15k.json" p999) ms"
 echo "   inside the hub, whole run (upper bucket bounds): frame arrival to durable ack $(hub_percentiles "$WORK/15k-metrics.txt" hub_ack_latency_seconds); publication to subscriber socket $(hub_percentiles "$WORK/15k-metrics.txt" hub_subscriber_delivery_latency_seconds)"
+# What of each latency is the generator's own: the reference does nothing per packet but ack it, so
+# its figures are the simulator's (and the loopback's) share; what the hub adds is the difference.
+echo "   the generator's own share of each device-side latency is at most the reference's figure above (p50 $(json_field "$WORK/15k-ref.json" p50), p99 $(json_field "$WORK/15k-ref.json" p99), p99.9 $(json_field "$WORK/15k-ref.json" p999) ms); the hub's own time is the line 'inside the hub'"
 
 echo "== fan-out: 20 devices at full load, readings/# to N subscribers (policy drop-oldest)"
 for n in 1 10 100; do

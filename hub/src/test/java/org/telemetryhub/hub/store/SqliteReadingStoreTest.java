@@ -199,7 +199,7 @@ class SqliteReadingStoreTest {
         }
         store.write(readings);
         if (checkpoints) {
-          store.checkpointAfter(1_000);
+          store.checkpointAfter(1_000, 0);
         }
       }
       assertEquals(40, store.query("d7", 0, 100, 100).size(), "every reading is there");

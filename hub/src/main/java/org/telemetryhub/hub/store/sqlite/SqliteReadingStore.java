@@ -82,6 +82,8 @@ public final class SqliteReadingStore implements ReadingStore {
   private long maxWalBytes = MAX_WAL_BYTES;
   /** Readings committed since the writer's last checkpoint (writer thread only): about the pages the log holds. */
   private long writtenSinceCheckpoint;
+  /** When the writer's last checkpoint started (System.nanoTime()). */
+  private long lastCheckpointNanos = System.nanoTime();
   /** Device name to its id; written by the writer thread only, and only after the ids are committed. */
   private final Map<String, Long> deviceIds = new HashMap<>();
 
@@ -139,15 +141,14 @@ public final class SqliteReadingStore implements ReadingStore {
   }
 
   /**
-   * Copies what the write-ahead log holds into the database file, as far as readers allow, without
-   * blocking the writer (a passive checkpoint); on the read connection, so never inside a commit.
+   * Resets the write-ahead log when it has outgrown its bound ({@link #resetLogPast}): the writer's
+   * own checkpoints ({@link #checkpointAfter}) normally start it over, but a query that holds an old
+   * snapshot keeps them from copying all of it, and then the log grows. The truncating checkpoint
+   * waits for the writer's current commit and blocks the next ones while it runs (a pause of this
+   * shard's writes, instead of a log that grows until the disk is full). On the read connection.
    */
   public synchronized void checkpoint() throws StoreException {
     try (Statement statement = readConnection.createStatement()) {
-      statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
-      // Under steady writes the log never empties, so SQLite never starts it over: past a bound,
-      // a truncating checkpoint waits for the writer's current commit and resets it (a short pause
-      // of this shard's writes, instead of a log that grows until the disk is full).
       Path wal = walFile();
       if (Files.exists(wal) && Files.size(wal) > maxWalBytes) {
         statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -159,18 +160,22 @@ public final class SqliteReadingStore implements ReadingStore {
 
   /**
    * On the writer's thread between two commits: once about {@code readings} readings were committed
-   * since the last time, copies the write-ahead log into the database file (passive, on the write
-   * connection). With no commit of this file under way the copy is complete (unless a query holds an
-   * old snapshot), so the next commit starts the log over: it stays at a few megabytes, written in
+   * and {@code minIntervalNanos} passed since the last time, copies the write-ahead log into the
+   * database file (passive, on the write connection). The interval keeps a fast writer of few devices,
+   * whose batches touch few pages, from paying a checkpoint (and its fsync) after every batch. With
+   * no commit of this file under way the copy is complete (unless a query holds an old snapshot), so
+   * the next commit starts the log over: it stays at a few megabytes, written in
    * small steps between batches. Left to a timer on another thread, the log of a store taking
    * 15,000 readings a second (a page each) grew by 18 MB a second, checkpoints never caught up with
    * the commits, and the truncating checkpoint that bounded it blocked the writer for 50 to 100 ms
    * every few seconds: the tail of ack latency.
    */
-  public void checkpointAfter(long readings) throws StoreException {
-    if (writtenSinceCheckpoint < readings || writeConnection == null) {
+  public void checkpointAfter(long readings, long minIntervalNanos) throws StoreException {
+    if (writtenSinceCheckpoint < readings || writeConnection == null
+        || System.nanoTime() - lastCheckpointNanos < minIntervalNanos) {
       return;
     }
+    lastCheckpointNanos = System.nanoTime();
     try (Statement statement = writeConnection.createStatement()) {
       writeConnection.setAutoCommit(true);
       try {

@@ -56,11 +56,16 @@ final class WriteLane {
   /** Readings in {@link #incoming}: a submission wakes the lane only when they make a batch. */
   private final AtomicInteger incomingReadings = new AtomicInteger();
   /**
-   * True while the lane sleeps with nothing waiting: then the first submission wakes it. While a batch
-   * ages, submissions do not wake it (one wake-up per submission was a futex call on each side, for
-   * 15,000 devices at 1/s a fifth of a core) unless they fill a batch.
+   * What the lane sleeps for, if it sleeps: {@link #IDLE}, nothing waits and the first submission
+   * wakes it; {@link #AGEING}, a batch ages and only a submission that fills it wakes it; otherwise
+   * {@link #AWAKE} and no submission wakes it. Each submission woke the lane through a blocking
+   * queue (a futex call on both sides per frame, for 15,000 devices at 1/s a fifth of a core), and
+   * an unpark per submission while the lane writes contends for the lane's parker at full load.
    */
-  private volatile boolean idle;
+  private volatile int sleeping;
+  private static final int AWAKE = 0;
+  private static final int IDLE = 1;
+  private static final int AGEING = 2;
   private volatile boolean finishing;
   private volatile String failure;
   /** When the store write under way started (System.nanoTime()), or 0 between writes. */
@@ -108,7 +113,8 @@ final class WriteLane {
   void submit(Submission submission) {
     incoming.add(submission);
     int readings = incomingReadings.addAndGet(submission.readings().size());
-    if (idle || readings >= batchSize) {
+    int reason = sleeping;
+    if (reason == IDLE || reason == AGEING && readings >= batchSize) {
       LockSupport.unpark(thread);
     }
   }
@@ -190,12 +196,12 @@ final class WriteLane {
 
   /** Sleeps until a submission comes (or 100 ms pass: the loop checks whether the lane is finishing). */
   private void awaitFirst() throws InterruptedException {
-    idle = true;
-    // A submission added before idle was set is seen here; one added after it unparks the thread.
+    sleeping = IDLE;
+    // A submission added before this was set is seen here; one added after it unparks the thread.
     if (incoming.isEmpty() && !finishing) {
       LockSupport.parkNanos(this, IDLE_PARK_NANOS);
     }
-    idle = false;
+    sleeping = AWAKE;
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
@@ -239,15 +245,21 @@ final class WriteLane {
    * sleeps through the wait; a submission wakes it only when what came in makes a batch.
    */
   private void awaitFullerBatch() throws InterruptedException {
-    while (maxWaitNanos > 0 && waitingReadings + incomingReadings.get() < batchSize && !finishing) {
-      long wait = waitingSinceNanos + maxWaitNanos - System.nanoTime();
-      if (wait <= 0) {
-        break;
+    if (maxWaitNanos > 0) {
+      sleeping = AGEING;
+      // As in awaitFirst: a submission counted before this was set is seen by the condition.
+      while (waitingReadings + incomingReadings.get() < batchSize && !finishing) {
+        long wait = waitingSinceNanos + maxWaitNanos - System.nanoTime();
+        if (wait <= 0) {
+          break;
+        }
+        LockSupport.parkNanos(this, wait);
+        if (Thread.interrupted()) {
+          sleeping = AWAKE;
+          throw new InterruptedException();
+        }
       }
-      LockSupport.parkNanos(this, wait);
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
+      sleeping = AWAKE;
     }
     takeIncoming();
   }

@@ -14,7 +14,8 @@
 # more than 10 % of a core is marked '*' and left out of the medians at the end.
 # The hub runs on the embedded store with --no-auth and the per-address limits raised, plus
 # $HUB_ARGS_A / $HUB_ARGS_B for build A / B (the same ref twice with different settings compares settings).
-# $HUB_JAVA_A / $HUB_JAVA_B: the java binary of each hub (default: java on the PATH).
+# $HUB_JAVA_A / $HUB_JAVA_B: the java binary of each hub (default: java on the PATH), and
+# $HUB_JVM_ARGS_A / $HUB_JVM_ARGS_B its JVM options (a JDK and a collector compare this way).
 # $REFERENCE=0 leaves the reference server out.
 #
 # Build this checkout first (its benchmarks jar holds the generator): mvn -q -B clean install -DskipTests
@@ -63,9 +64,11 @@ start_hub() { # build name, jar
     wait_for "the reference server" 60 grep -q "listening" "$WORK/hub.log"
     return
   fi
-  if [ "$1" = A ]; then java=${HUB_JAVA_A:-java}; args=${HUB_ARGS_A:-}; else java=${HUB_JAVA_B:-java}; args=${HUB_ARGS_B:-}; fi
+  local jvm
+  if [ "$1" = A ]; then java=${HUB_JAVA_A:-java}; jvm=${HUB_JVM_ARGS_A:-}; args=${HUB_ARGS_A:-}
+  else java=${HUB_JAVA_B:-java}; jvm=${HUB_JVM_ARGS_B:-}; args=${HUB_ARGS_B:-}; fi
   # shellcheck disable=SC2086
-  "$java" -Xlog:gc:file="$WORK/gc-$1.log":uptime -jar "$2" serve --port "$port" --host 127.0.0.1 --data-dir "$WORK/hub-data" \
+  "$java" $jvm -Xlog:gc:file="$WORK/gc-$1.log":uptime -jar "$2" serve --port "$port" --host 127.0.0.1 --data-dir "$WORK/hub-data" \
     --no-auth --max-connections-per-address 20000 --handshake-rate-per-address 2000 $args > "$WORK/hub.log" 2>&1 & PIDS+=($!); HUB_PID=$!
   HUB_URL="ws://127.0.0.1:$port"
   wait_for "the hub" 60 curl -fsS "http://127.0.0.1:$port/health/ready"
@@ -93,6 +96,12 @@ run() { # build name, jar, load, round
   wait "$sim" || true
   end=$(date +%s.%N)
   local all1 irq1 hub1; all1=$(all_ticks); irq1=$(irq_ticks); hub1=$(pid_ticks "$HUB_PID")
+  local commits=""
+  if [ "$1" != R ]; then
+    commits=$(curl -s "${HUB_URL/ws:/http:}/metrics" | awk '/^hub_store_batch_latency_seconds_count/ {n = $2}
+      /^hub_store_batch_latency_seconds_sum/ {s = $2} /^hub_store_batch_latency_seconds_max/ {m = $2}
+      END {if (n > 0) printf "; store commits %d, mean %.1f ms, max of the last minute %.0f ms", n, s / n * 1000, m * 1000}')
+  fi
   kill "$HUB_PID"; wait "$HUB_PID" 2>/dev/null || true
   # The generator has ended by now: its ticks are its last sample, not in all1; the others are everything else.
   awk -v b="$1" -v l="$3" -v r="$4" -v t="$TICKS" -v s="$start" -v e="$end" -v all=$((all1 - all0 + sim_ticks)) \
@@ -105,8 +114,8 @@ run() { # build name, jar, load, round
   }' >> "$WORK/results"
   grep '^worst' "$WORK/sim.log" > "$WORK/timeline-$1-$3-$4" || true
   grep -q '"missing" : 0,' "$json" || echo "   ($1 $3 round $4: acks missing or connections lost: $(tr -d '\n' < "$WORK/sim.log" | cut -c1-300))"
-  tail -1 "$WORK/results" | awk '{printf "   round %d  %-2s %-4s acked %8s/s  ack p50 %7s  p99 %7s  p99.9 %7s ms  cores: hub %s, generator %s, other processes %s, kernel interrupts %s %s\n",
-    $3, $1, $2, $4, $5, $6, $7, $8, $9, $10, $11, $12}'
+  tail -1 "$WORK/results" | awk -v c="$commits" '{printf "   round %d  %-2s %-4s acked %8s/s  ack p50 %7s  p99 %7s  p99.9 %7s ms  cores: hub %s, generator %s, other processes %s, kernel interrupts %s%s %s\n",
+    $3, $1, $2, $4, $5, $6, $7, $8, $9, $10, $11, c, $12}'
 }
 
 echo "== building A = $REF_A ($(git rev-parse --short "$REF_A")) and B = $REF_B ($(git rev-parse --short "$REF_B"))"
@@ -114,6 +123,7 @@ JAR_A=$(build "$REF_A" a)
 JAR_B=$(build "$REF_B" b)
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(java -version 2>&1 | head -1); generator: LeanLoad"
 [ -z "${HUB_ARGS_A:-}${HUB_ARGS_B:-}" ] || echo "== hub settings: A '${HUB_ARGS_A:-}', B '${HUB_ARGS_B:-}'"
+[ -z "${HUB_JAVA_A:-}${HUB_JAVA_B:-}${HUB_JVM_ARGS_A:-}${HUB_JVM_ARGS_B:-}" ] || echo "== JVMs: A '${HUB_JAVA_A:-java} ${HUB_JVM_ARGS_A:-}' ($("${HUB_JAVA_A:-java}" -version 2>&1 | head -1)), B '${HUB_JAVA_B:-java} ${HUB_JVM_ARGS_B:-}' ($("${HUB_JAVA_B:-java}" -version 2>&1 | head -1))"
 : > "$WORK/results"
 for round in $(seq 1 "$ROUNDS"); do
   for load in $LOADS; do

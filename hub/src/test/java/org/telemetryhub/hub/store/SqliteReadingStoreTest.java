@@ -178,34 +178,6 @@ class SqliteReadingStoreTest {
   }
 
   /**
-   * Verifies that a batch written in multi-row inserts (whole groups) and single rows (the rest) stores
-   * every reading, and that a (device, ts) twice in one batch keeps the later one, within a group, across
-   * groups and between a group and the rest.
-   */
-  @Test
-  void aBatchOfManyRowsKeepsEveryReadingAndTheLaterOfTwinsWherever() throws Exception {
-    try (SqliteReadingStore store = SqliteReadingStore.openFile(dataDir.resolve("rows.db"), true)) {
-      int size = SqliteReadingStore.ROWS_PER_INSERT * 2 + 5;
-      List<Reading> batch = new ArrayList<>();
-      for (int i = 0; i < size; i++) {
-        batch.add(new Reading("d" + (i % 7), 1_000 + i, i, 50f, 1000f));
-      }
-      batch.set(20, new Reading("d3", 1_003, 20f, 50f, 1000f)); // twin of i = 3 (d3 at 1,003) in the first group
-      batch.set(70, new Reading("d3", 1_003, 70f, 50f, 1000f)); // and again in the second group
-      batch.set(size - 1, new Reading("d3", 1_003, 99f, 50f, 1000f)); // and last, among the single rows
-      store.write(batch);
-      List<Reading> twins = store.query("d3", 1_003, 1_003, 10);
-      assertEquals(1, twins.size(), "one row per (device, ts)");
-      assertEquals(99f, twins.get(0).temperature(), "the later reading of the batch wins");
-      long stored = 0;
-      for (int device = 0; device < 7; device++) {
-        stored += store.count("d" + device, 0, 10_000);
-      }
-      assertEquals(size - 3, stored, "every reading but the three replaced twins");
-    }
-  }
-
-  /**
    * The write lane's checkpoint between batches keeps the log at the size of the readings between two
    * checkpoints, with no truncating checkpoint (which blocks commits): the log is started over, not grown.
    */

@@ -54,10 +54,10 @@ public final class SqliteReadingStore implements ReadingStore {
         pressure    REAL    NOT NULL,
         PRIMARY KEY (device, ts)
       ) WITHOUT ROWID""";
-  /** Rows per multi-row insert: one statement step per this many readings instead of one per reading. */
-  public static final int ROWS_PER_INSERT = 64;
-  private static final String UPSERT = upsert(1);
-  private static final String UPSERT_MANY = upsert(ROWS_PER_INSERT);
+  private static final String UPSERT = """
+      INSERT INTO readings (device, ts, temperature, humidity, pressure) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (device, ts) DO UPDATE SET
+        temperature = excluded.temperature, humidity = excluded.humidity, pressure = excluded.pressure""";
   private static final String ADD_DEVICE = "INSERT INTO devices (name) VALUES (?) ON CONFLICT (name) DO NOTHING";
   private static final String DEVICE_ID = "SELECT id FROM devices WHERE name = ?";
   private static final String QUERY = """
@@ -72,25 +72,10 @@ public final class SqliteReadingStore implements ReadingStore {
   private static final String DELETE_OLD = """
       DELETE FROM readings WHERE device = ? AND ts IN (SELECT ts FROM readings WHERE device = ? AND ts < ? LIMIT ?)""";
 
-  /**
-   * An insert of {@code rows} readings that replaces a stored (device, ts). Rows of one statement
-   * are inserted in order, so a (device, ts) twice in one statement keeps the later reading.
-   */
-  private static String upsert(int rows) {
-    StringBuilder sql = new StringBuilder("INSERT INTO readings (device, ts, temperature, humidity, pressure) VALUES ");
-    for (int row = 0; row < rows; row++) {
-      sql.append(row == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)");
-    }
-    return sql.append("""
-        ON CONFLICT (device, ts) DO UPDATE SET
-          temperature = excluded.temperature, humidity = excluded.humidity, pressure = excluded.pressure""").toString();
-  }
-
   private final Path file;
   /** The writer thread's connection and statements; replaced after a failed write (see {@link #write}). */
   private Connection writeConnection;
   private PreparedStatement upsert;
-  private PreparedStatement upsertMany;
   private PreparedStatement addDevice;
   private PreparedStatement deviceId;
   private final Connection readConnection;
@@ -112,7 +97,6 @@ public final class SqliteReadingStore implements ReadingStore {
     connection.setAutoCommit(false);
     this.writeConnection = connection;
     this.upsert = connection.prepareStatement(UPSERT);
-    this.upsertMany = connection.prepareStatement(UPSERT_MANY);
     this.addDevice = connection.prepareStatement(ADD_DEVICE);
     this.deviceId = connection.prepareStatement(DEVICE_ID);
   }
@@ -255,22 +239,15 @@ public final class SqliteReadingStore implements ReadingStore {
     }
     Map<String, Long> added = new HashMap<>();
     try {
-      // Whole groups of ROWS_PER_INSERT in multi-row statements, the rest one by one: each
-      // statement step crosses into SQLite once (through JNI), whatever its rows.
-      int many = batch.size() - batch.size() % ROWS_PER_INSERT;
-      for (int start = 0; start < many; start += ROWS_PER_INSERT) {
-        for (int row = 0; row < ROWS_PER_INSERT; row++) {
-          bind(upsertMany, row * 5, batch.get(start + row), added);
-        }
-        upsertMany.executeUpdate();
-      }
-      for (int i = many; i < batch.size(); i++) {
-        bind(upsert, 0, batch.get(i), added);
+      for (Reading reading : batch) {
+        upsert.setLong(1, idOf(reading.device(), added));
+        upsert.setLong(2, reading.ts());
+        upsert.setFloat(3, reading.temperature());
+        upsert.setFloat(4, reading.humidity());
+        upsert.setFloat(5, reading.pressure());
         upsert.addBatch();
       }
-      if (many < batch.size()) {
-        upsert.executeBatch();
-      }
+      upsert.executeBatch();
       writeConnection.commit();
       deviceIds.putAll(added);
       writtenSinceCheckpoint += batch.size();
@@ -278,15 +255,6 @@ public final class SqliteReadingStore implements ReadingStore {
       discardWriteConnection();
       throw new StoreException("SQLite write to " + file + " failed: " + e.getMessage(), e);
     }
-  }
-
-  /** Binds one reading to the five parameters after {@code offset} of an insert. */
-  private void bind(PreparedStatement insert, int offset, Reading reading, Map<String, Long> added) throws SQLException {
-    insert.setLong(offset + 1, idOf(reading.device(), added));
-    insert.setLong(offset + 2, reading.ts());
-    insert.setFloat(offset + 3, reading.temperature());
-    insert.setFloat(offset + 4, reading.humidity());
-    insert.setFloat(offset + 5, reading.pressure());
   }
 
   private void reopenForWrites() throws StoreException {
@@ -330,7 +298,6 @@ public final class SqliteReadingStore implements ReadingStore {
   private void closeWriteConnection() {
     try {
       upsert.close();
-      upsertMany.close();
       addDevice.close();
       deviceId.close();
       writeConnection.close();

@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
@@ -59,12 +61,14 @@ public final class LeanLoad {
   private final long[] worstBySecond = new long[3600];
   private final boolean timeline;
   /** Devices sending at a rate, by when their next frame is due. */
+  /** Every device that opened, for the shares at the end. */
+  private final List<Device> opened = new ArrayList<>();
   private final PriorityQueue<Device> due = new PriorityQueue<>(Comparator.comparingLong((Device device) -> device.nextDueNanos));
   private long startNanos;
   private long sent;
   private long acked;
   private long ackedInWindow;
-  private int opened;
+  private int openedCount;
   private int closedByHub;
   private int failed;
   private final Map<String, Integer> closeReasons = new HashMap<>();
@@ -96,6 +100,8 @@ public final class LeanLoad {
     boolean open;
     long sentPackets;
     long ackedPackets;
+    /** Packets acked in the measurement window: this device's share of the hub. */
+    long ackedInWindow;
     long nextDueNanos;
     /** Frames in flight: the cumulative packet count each ends at, and when it was written. */
     long[] frameEnds = new long[16];
@@ -176,6 +182,7 @@ public final class LeanLoad {
         ackedPackets = cumulative;
         acked += newly;
         if (measuring) {
+          LeanLoad.this.ackedInWindow += newly;
           ackedInWindow += newly;
         }
       }
@@ -306,7 +313,8 @@ public final class LeanLoad {
       }
       in.position(headerEnd + 4);
       device.open = true;
-      opened++;
+      openedCount++;
+      opened.add(device);
       if (periodNanos > 0) { // at a rate, each at a phase of its own; at full speed they fill the window below
         device.nextDueNanos = now + (long) (Math.random() * periodNanos);
         due.add(device);
@@ -409,6 +417,10 @@ public final class LeanLoad {
 
   private void report(Path json) throws IOException {
     double seconds = (durationNanos - measureAfterNanos) / 1e9;
+    // Fairness: each device's acks in the window against the mean of all devices.
+    double mean = opened.isEmpty() ? 0 : (double) ackedInWindow / opened.size();
+    long fewest = opened.stream().mapToLong(device -> device.ackedInWindow).min().orElse(0);
+    long most = opened.stream().mapToLong(device -> device.ackedInWindow).max().orElse(0);
     String text = String.format(java.util.Locale.ROOT, """
         {
           "devices" : %d,
@@ -422,11 +434,14 @@ public final class LeanLoad {
           "p50" : %.2f,
           "p99" : %.2f,
           "p999" : %.2f,
-          "max" : %.2f
+          "max" : %.2f,
+          "fewestOfMean" : %.3f,
+          "mostOfMean" : %.3f
         }
-        """, devices, opened, failed, closedByHub, sent, acked, sent - acked, Math.round(ackedInWindow / seconds),
+        """, devices, openedCount, failed, closedByHub, sent, acked, sent - acked, Math.round(ackedInWindow / seconds),
         latencyMicros.getValueAtPercentile(50) / 1000.0, latencyMicros.getValueAtPercentile(99) / 1000.0,
-        latencyMicros.getValueAtPercentile(99.9) / 1000.0, latencyMicros.getMaxValue() / 1000.0);
+        latencyMicros.getValueAtPercentile(99.9) / 1000.0, latencyMicros.getMaxValue() / 1000.0,
+        mean == 0 ? 0 : fewest / mean, mean == 0 ? 0 : most / mean);
     System.out.print(text);
     if (timeline) {
       StringBuilder line = new StringBuilder("worst ack latency by second of the run (ms):");

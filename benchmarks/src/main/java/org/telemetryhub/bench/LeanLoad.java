@@ -73,7 +73,7 @@ public final class LeanLoad {
   private int failed;
   private final Map<String, Integer> closeReasons = new HashMap<>();
 
-  private LeanLoad(Map<String, String> options) throws IOException {
+  LeanLoad(Map<String, String> options) throws IOException {
     url = URI.create(options.getOrDefault("url", "ws://127.0.0.1:8080"));
     devices = Integer.parseInt(options.getOrDefault("devices", "100"));
     rate = Double.parseDouble(options.getOrDefault("rate", "0"));
@@ -202,7 +202,7 @@ public final class LeanLoad {
     }
   }
 
-  private void run(Path json) throws IOException {
+  void run(Path json) throws IOException {
     startNanos = System.nanoTime();
     long end = startNanos + durationNanos;
     int started = 0;
@@ -456,6 +456,16 @@ public final class LeanLoad {
     if (json != null) {
       Files.writeString(json, text);
     }
+  }
+
+  /** Packets sent, for tests. */
+  long sent() {
+    return sent;
+  }
+
+  /** Packets acknowledged, for tests. */
+  long acked() {
+    return acked;
   }
 
   public static void main(String[] args) throws IOException {

@@ -3,6 +3,7 @@ package org.telemetryhub.hub;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.telemetryhub.hub.alerts.AlertRule;
 import org.telemetryhub.hub.cluster.ClusterOptions;
 import org.telemetryhub.hub.config.HubSettings;
@@ -52,7 +53,7 @@ public final class RuntimeSettings {
   }
 
   static StoreBackend.Choice storeChoice(HubSettings settings) {
-    return new StoreBackend.Choice(settings.influxStore(), settings.dataDir(), settings.storeShards(),
+    return new StoreBackend.Choice(StoreBackend.Kind.valueOf(settings.store().toUpperCase(Locale.ROOT)), settings.dataDir(), settings.storeShards(),
         new StoreBackend.Influx(settings.influxUrl(), settings.influxDatabase(), settings.influxRetentionPolicy(),
             settings.influxUser(), settings.influxPassword(), settings.influxWritesInFlight(), settings.influxGzip(),
             settings.influxMetricsStep()),

@@ -13,7 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.telemetryhub.hub.protocol.PacketCodec;
@@ -22,7 +23,7 @@ import org.telemetryhub.hub.testing.HubApi;
 import org.telemetryhub.hub.testing.HubProcess;
 import org.telemetryhub.hub.testing.Poll;
 
-/** An ack is a promise: what was acked before a stop, graceful or kill -9, is there after a restart. */
+/** An ack is a promise: what was acked before a stop, graceful or kill -9, is there after a restart, on either embedded store. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
 class DurabilityIT {
@@ -62,11 +63,12 @@ class DurabilityIT {
   }
 
   /** Verifies that SIGTERM stores what was received, sends the final acks, closes with 1001, and loses nothing acked. */
-  @Test
-  void gracefulStopSendsFinalAcksAndKeepsEverythingAcked(Vertx vertx) throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "rocksdb"})
+  void gracefulStopSendsFinalAcksAndKeepsEverythingAcked(String store, Vertx vertx) throws Exception {
     WebSocketClient client = DeviceClient.client(vertx);
     long acked;
-    try (HubProcess hub = HubProcess.serve(dataDir)) {
+    try (HubProcess hub = HubProcess.serve(dataDir, "--store", store)) {
       DeviceClient device = DeviceClient.open(client, hub.port(), "dur-1");
       sendAll(device);
       Poll.until("some acks", WAIT, () -> device.lastAck() > 0);
@@ -77,7 +79,7 @@ class DurabilityIT {
       assertEquals(143, hub.awaitExit(WAIT), "the exit status of a process that stopped on SIGTERM");
       assertTrue(hub.output().contains("INFO  Hub        stopped"), hub.output());
     }
-    try (HubProcess restarted = HubProcess.serve(dataDir)) {
+    try (HubProcess restarted = HubProcess.serve(dataDir, "--store", store)) {
       HubApi api = new HubApi(restarted.port());
       assertAckedReadingsStored(api, acked);
       assertEquals(acked, api.readings("dur-1", firstTs, firstTs + FRAMES * PER_FRAME).size(),
@@ -86,11 +88,12 @@ class DurabilityIT {
   }
 
   /** Verifies that readings acked before a kill -9 of the hub process are all there after a restart. */
-  @Test
-  void killMinus9LosesNothingAcked(Vertx vertx) throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "rocksdb"})
+  void killMinus9LosesNothingAcked(String store, Vertx vertx) throws Exception {
     WebSocketClient client = DeviceClient.client(vertx);
     long acked;
-    try (HubProcess hub = HubProcess.serve(dataDir)) {
+    try (HubProcess hub = HubProcess.serve(dataDir, "--store", store)) {
       DeviceClient device = DeviceClient.open(client, hub.port(), "dur-1");
       sendAll(device);
       Poll.until("acks under way", WAIT, () -> device.lastAck() >= PER_FRAME * 20);
@@ -99,7 +102,7 @@ class DurabilityIT {
       assertEquals(1006, device.awaitClose(WAIT).code(), "a killed hub closes nothing cleanly");
       hub.awaitExit(WAIT);
     }
-    try (HubProcess restarted = HubProcess.serve(dataDir)) {
+    try (HubProcess restarted = HubProcess.serve(dataDir, "--store", store)) {
       assertAckedReadingsStored(new HubApi(restarted.port()), acked);
     }
   }

@@ -121,8 +121,8 @@ public final class HubSettings {
       description = "Readings stamped further than this in the future are rejected. Default: ${DEFAULT-VALUE}.")
   Duration maxClockSkew;
 
-  @Option(names = "--store", defaultValue = "sqlite", paramLabel = "sqlite|influx",
-      description = "Storage backend: sqlite (embedded, in the data directory) or influx (InfluxDB 1.x, see --influx-*). "
+  @Option(names = "--store", defaultValue = "sqlite", paramLabel = "sqlite|rocksdb|influx",
+      description = "Storage backend: sqlite or rocksdb (embedded, in the data directory) or influx (InfluxDB 1.x, see --influx-*). "
           + "Default: ${DEFAULT-VALUE}.")
   String store;
 
@@ -506,8 +506,8 @@ public final class HubSettings {
     requireOrdered(problems, "temperature", temperatureMin, temperatureMax);
     requireOrdered(problems, "humidity", humidityMin, humidityMax);
     requireOrdered(problems, "pressure", pressureMin, pressureMax);
-    if (!"sqlite".equals(store) && !"influx".equals(store)) {
-      problems.add("store must be one of: sqlite, influx; not '" + store + "'");
+    if (!List.of("sqlite", "rocksdb", "influx").contains(store)) {
+      problems.add("store must be one of: sqlite, rocksdb, influx; not '" + store + "'");
     }
     if (influxUrl == null || !(influxUrl.startsWith("http://") || influxUrl.startsWith("https://"))) {
       problems.add("influx-url must be an http:// or https:// URL, not '" + influxUrl + "'");

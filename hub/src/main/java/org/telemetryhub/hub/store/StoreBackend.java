@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.telemetryhub.hub.metrics.InfluxMetricsPush;
 import org.telemetryhub.hub.store.influx.InfluxEvents;
 import org.telemetryhub.hub.store.influx.InfluxReadingStore;
+import org.telemetryhub.hub.store.rocksdb.RocksReadingStore;
 import org.telemetryhub.hub.store.sqlite.ShardedSqliteStore;
 
 /**
@@ -16,8 +17,11 @@ import org.telemetryhub.hub.store.sqlite.ShardedSqliteStore;
  */
 public record StoreBackend(ReadingStore store, EventSink events, MeterRegistry pushedMeters) {
 
+  /** The backends: the embedded ones in the data directory, and InfluxDB over HTTP. */
+  public enum Kind { SQLITE, ROCKSDB, INFLUX }
+
   /** Which backend, with what it needs; {@code node} tags the pushed meters. */
-  public record Choice(boolean influx, Path dataDir, int shards, Influx influxSettings, Duration retention, String node) {
+  public record Choice(Kind kind, Path dataDir, int shards, Influx influxSettings, Duration retention, String node) {
   }
 
   /** Where and how the InfluxDB backend writes. */
@@ -27,8 +31,13 @@ public record StoreBackend(ReadingStore store, EventSink events, MeterRegistry p
 
   /** Opens the chosen backend. Blocks (it may open files); call it off the event loops. */
   public static StoreBackend open(Vertx vertx, Choice choice) throws StoreException {
-    if (!choice.influx()) {
-      return new StoreBackend(ShardedSqliteStore.open(choice.dataDir(), choice.shards()), EventSink.NONE, null);
+    switch (choice.kind()) {
+      case SQLITE:
+        return new StoreBackend(ShardedSqliteStore.open(choice.dataDir(), choice.shards()), EventSink.NONE, null);
+      case ROCKSDB:
+        return new StoreBackend(RocksReadingStore.open(choice.dataDir(), choice.shards()), EventSink.NONE, null);
+      default:
+        break;
     }
     Influx settings = choice.influxSettings();
     InfluxReadingStore influx = InfluxReadingStore.connect(settings, choice.retention());

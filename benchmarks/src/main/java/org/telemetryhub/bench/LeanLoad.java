@@ -59,6 +59,11 @@ public final class LeanLoad {
   private final Histogram latencyMicros = new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
   /** The worst ack latency of each second of the run, in microseconds: when the tail happened. */
   private final long[] worstBySecond = new long[3600];
+  /**
+   * The longest time between two turns of the generator's own loop in each second, in microseconds:
+   * a stall of the generator (its GC, its JIT, the machine) shows here, one of the hub does not.
+   */
+  private final long[] longestTurnBySecond = new long[3600];
   private final boolean timeline;
   /** Devices sending at a rate, by when their next frame is due. */
   /** Every device that opened, for the shares at the end. */
@@ -207,8 +212,12 @@ public final class LeanLoad {
     long end = startNanos + durationNanos;
     int started = 0;
     long periodNanos = rate > 0 ? (long) (1e9 / rate) : 0;
+    long previousTurn = startNanos;
     while (true) {
       long now = System.nanoTime();
+      int second = (int) Math.min(longestTurnBySecond.length - 1, (now - startNanos) / 1_000_000_000L);
+      longestTurnBySecond[second] = Math.max(longestTurnBySecond[second], (now - previousTurn) / 1_000);
+      previousTurn = now;
       // Connect the devices due by now, spread over the ramp-up.
       while (started < devices && (rampUpNanos == 0 || now - startNanos >= rampUpNanos * started / devices)) {
         connect(started++);
@@ -449,6 +458,11 @@ public final class LeanLoad {
         line.append(' ').append(second).append(':').append(worstBySecond[second] / 1000);
       }
       System.out.println(line);
+      StringBuilder turns = new StringBuilder("the generator's longest turn of its loop by second (ms):");
+      for (int second = (int) (measureAfterNanos / 1_000_000_000L); second < durationNanos / 1_000_000_000L; second++) {
+        turns.append(' ').append(second).append(':').append(longestTurnBySecond[second] / 1000);
+      }
+      System.out.println(turns);
     }
     if (!closeReasons.isEmpty()) {
       System.out.println("closes: " + closeReasons);

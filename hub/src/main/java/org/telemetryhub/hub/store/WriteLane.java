@@ -63,6 +63,11 @@ final class WriteLane {
    * an unpark per submission while the lane writes contends for the lane's parker at full load.
    */
   private volatile int sleeping;
+  /**
+   * While {@link #AGEING}: how many readings must come in to fill the batch (the batch size less
+   * what already waits). Written before {@link #sleeping}, so a submission that sees AGEING sees it.
+   */
+  private volatile int ageingNeeds;
   private static final int AWAKE = 0;
   private static final int IDLE = 1;
   private static final int AGEING = 2;
@@ -114,7 +119,7 @@ final class WriteLane {
     incoming.add(submission);
     int readings = incomingReadings.addAndGet(submission.readings().size());
     int reason = sleeping;
-    if (reason == IDLE || reason == AGEING && readings >= batchSize) {
+    if (reason == IDLE || reason == AGEING && readings >= ageingNeeds) {
       LockSupport.unpark(thread);
     }
   }
@@ -246,6 +251,7 @@ final class WriteLane {
    */
   private void awaitFullerBatch() throws InterruptedException {
     if (maxWaitNanos > 0) {
+      ageingNeeds = batchSize - waitingReadings;
       sleeping = AGEING;
       // As in awaitFirst: a submission counted before this was set is seen by the condition.
       while (waitingReadings + incomingReadings.get() < batchSize && !finishing) {

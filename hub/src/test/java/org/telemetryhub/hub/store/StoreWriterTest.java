@@ -148,6 +148,18 @@ class StoreWriterTest {
     assertEquals(1, store.batches.size(), "120 readings reached the size of 100 long before the 30 s age");
   }
 
+  /** The lane already holds the first readings and sleeps while they age: the rest that fills the batch wakes it. */
+  @Test
+  void readingsThatFillAnAgeingBatchWakeTheLane() throws Exception {
+    start(100, Duration.ofSeconds(30), 100_000);
+    Acks acks = new Acks();
+    writer.submit("d", readings("d", 0, 60), 60, acks, context);
+    Thread.sleep(300); // the lane has taken the 60 and sleeps for the batch's age
+    writer.submit("d", readings("d", 60, 60), 120, acks, context);
+    Poll.untilEquals("ack", WAIT, 120L, acks::last);
+    assertEquals(1, store.batches.size(), "one batch, closed by size, not by the 30 s age");
+  }
+
   @Test
   void batchesCloseByAge() {
     start(1_000_000, Duration.ofMillis(50), 2_000_000);

@@ -1,6 +1,7 @@
 package org.telemetryhub.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
@@ -13,10 +14,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.telemetryhub.hub.protocol.PacketCodec;
 import org.telemetryhub.hub.testing.DeviceClient;
 import org.telemetryhub.hub.testing.HubApi;
@@ -104,6 +106,32 @@ class DurabilityIT {
     }
     try (HubProcess restarted = HubProcess.serve(dataDir, "--store", store)) {
       assertAckedReadingsStored(new HubApi(restarted.port()), acked);
+    }
+  }
+
+  /** A hub restarted on RocksDB over the data directory of a SQLite one still has every acked reading and knows the device. */
+  @Test
+  void aHubMovedFromSqliteToRocksDbKeepsItsHistory(Vertx vertx) throws Exception {
+    WebSocketClient client = DeviceClient.client(vertx);
+    long acked;
+    try (HubProcess hub = HubProcess.serve(dataDir, "--store", "sqlite")) {
+      DeviceClient device = DeviceClient.open(client, hub.port(), "dur-1");
+      sendAll(device);
+      Poll.until("every reading acked", WAIT, () -> device.lastAck() == FRAMES * PER_FRAME);
+      acked = device.lastAck();
+      hub.terminate();
+      hub.awaitExit(WAIT);
+    }
+    try (HubProcess restarted = HubProcess.serve(dataDir, "--store", "rocksdb")) {
+      HubApi api = new HubApi(restarted.port());
+      assertAckedReadingsStored(api, acked);
+      assertEquals(firstTs + acked - 1, api.device("dur-1").getJsonObject("lastReading").getLong("ts"),
+          "the device is known with its newest reading");
+      assertTrue(restarted.output().contains("copied " + acked + " readings from the SQLite store into RocksDB"), restarted.output());
+    }
+    try (HubProcess again = HubProcess.serve(dataDir, "--store", "rocksdb")) {
+      assertAckedReadingsStored(new HubApi(again.port()), acked);
+      assertFalse(again.output().contains("copied"), "copied once: " + again.output());
     }
   }
 }

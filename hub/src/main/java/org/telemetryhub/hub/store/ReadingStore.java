@@ -29,9 +29,14 @@ public interface ReadingStore extends AutoCloseable {
     return 1;
   }
 
-  /** The lane (0 to {@link #writeLanes} - 1) that writes the readings of {@code device}: always the same one. */
+  /**
+   * The lane (0 to {@link #writeLanes} - 1) that writes the readings of {@code device}: always the
+   * same one (the embedded SQLite store keeps each device in the file of its lane, so this must not change).
+   */
   default int laneOf(String device) {
-    return Math.floorMod(device.hashCode(), writeLanes());
+    // Spread: ids such as dev-0001, dev-0002 have neighbouring hashes.
+    int hash = device.hashCode() * 0x9E3779B9;
+    return Math.floorMod(hash ^ (hash >>> 16), writeLanes());
   }
 
   /** Readings of the device with {@code from <= ts <= to}, oldest first, at most {@code limit}. */

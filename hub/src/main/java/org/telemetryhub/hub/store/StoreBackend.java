@@ -8,6 +8,7 @@ import org.telemetryhub.hub.metrics.InfluxMetricsPush;
 import org.telemetryhub.hub.store.influx.InfluxEvents;
 import org.telemetryhub.hub.store.influx.InfluxReadingStore;
 import org.telemetryhub.hub.store.rocksdb.RocksReadingStore;
+import org.telemetryhub.hub.store.rocksdb.SqliteImport;
 import org.telemetryhub.hub.store.sqlite.ShardedSqliteStore;
 
 /**
@@ -29,13 +30,30 @@ public record StoreBackend(ReadingStore store, EventSink events, MeterRegistry p
                        boolean gzip, Duration metricsStep) {
   }
 
+  /** The RocksDB store, with the readings of a SQLite store in the same directory copied into it first. */
+  private static RocksReadingStore openRocks(Choice choice) throws StoreException {
+    RocksReadingStore store = RocksReadingStore.open(choice.dataDir(), choice.shards());
+    try {
+      SqliteImport.run(choice.dataDir(), store);
+      return store;
+    } catch (StoreException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
   /** Opens the chosen backend. Blocks (it may open files); call it off the event loops. */
   public static StoreBackend open(Vertx vertx, Choice choice) throws StoreException {
     switch (choice.kind()) {
       case SQLITE:
+        if (RocksReadingStore.existsIn(choice.dataDir())) {
+          throw new StoreException("the data directory " + choice.dataDir() + " holds a RocksDB store ("
+              + RocksReadingStore.DIRECTORY + "), which --store sqlite would not read: start with --store rocksdb, or give "
+              + "another --data-dir", null);
+        }
         return new StoreBackend(ShardedSqliteStore.open(choice.dataDir(), choice.shards()), EventSink.NONE, null);
       case ROCKSDB:
-        return new StoreBackend(RocksReadingStore.open(choice.dataDir(), choice.shards()), EventSink.NONE, null);
+        return new StoreBackend(openRocks(choice), EventSink.NONE, null);
       default:
         break;
     }

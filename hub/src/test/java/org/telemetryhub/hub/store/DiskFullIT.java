@@ -16,9 +16,10 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.telemetryhub.hub.testing.DeviceClient;
 import org.telemetryhub.hub.testing.HubApi;
 import org.telemetryhub.hub.testing.Poll;
@@ -102,10 +103,11 @@ class DiskFullIT {
   }
 
   /** Verifies the whole course of a full disk: acks stop, /health says why, space returns, writes resume, nothing acked is lost. */
-  @Test
-  void theStoreRecoversByItselfWhenSpaceReturns(Vertx vertx) throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "rocksdb"})
+  void theStoreRecoversByItselfWhenSpaceReturns(String store, Vertx vertx) throws Exception {
     Path dataDir = mount.resolve("data");
-    try (TestHub hub = TestHub.start(dataDir)) {
+    try (TestHub hub = TestHub.start(dataDir, "--store", store)) {
       HubApi api = hub.api();
       DeviceClient device = DeviceClient.open(DeviceClient.client(vertx), hub.port(), "disk-1");
       long firstTs = Instant.now().getEpochSecond() - 100_000;

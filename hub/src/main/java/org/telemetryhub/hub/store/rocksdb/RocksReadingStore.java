@@ -16,6 +16,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.telemetryhub.hub.protocol.Reading;
@@ -56,9 +57,12 @@ public final class RocksReadingStore implements ReadingStore {
   private final int lanes;
   private final Options options;
   private final WriteOptions syncedWrites;
-  private final RocksDB db;
+  /** Null only between a failed reopen and the next attempt. Replaced under the write lock. */
+  private RocksDB db;
   private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
   private boolean closed;
+  /** Whether the last write failed: RocksDB then needs {@code resume} before it takes another. */
+  private volatile boolean failedWrite;
   /** Set when {@link #close} starts: a retention pass in progress gives up at its next device instead of holding it up. */
   private volatile boolean closing;
 
@@ -109,6 +113,9 @@ public final class RocksReadingStore implements ReadingStore {
     if (batch.isEmpty()) {
       return;
     }
+    if (failedWrite) {
+      reopen();
+    }
     guard();
     try (WriteBatch write = new WriteBatch()) {
       for (Reading reading : batch) {
@@ -116,7 +123,9 @@ public final class RocksReadingStore implements ReadingStore {
       }
       db.write(syncedWrites, write);
     } catch (RocksDBException e) {
-      throw new StoreException("RocksDB write of " + batch.size() + " readings to " + directory + " failed: " + e.getMessage(), e);
+      failedWrite = true;
+      throw new StoreException("RocksDB write of " + batch.size() + " readings to " + directory + " failed: "
+          + (isNoSpace(e) ? "the disk is full (" + e.getMessage() + ")" : e.getMessage()), e);
     } finally {
       open.readLock().unlock();
     }
@@ -273,7 +282,9 @@ public final class RocksReadingStore implements ReadingStore {
         return;
       }
       closed = true;
-      db.close();
+      if (db != null) {
+        db.close();
+      }
       syncedWrites.close();
       options.close();
     } finally {
@@ -288,6 +299,40 @@ public final class RocksReadingStore implements ReadingStore {
       open.readLock().unlock();
       throw new StoreException("the RocksDB store in " + directory + " is closed", null);
     }
+    if (db == null) {
+      open.readLock().unlock();
+      throw new StoreException("the RocksDB store in " + directory + " could not be opened again after a failed write", null);
+    }
+  }
+
+  /**
+   * After a failed write (a full disk, an I/O error) RocksDB refuses every later write until the
+   * database is opened again, which replays its log; the store writer retries the batch, so this
+   * is where the store recovers by itself once the cause is gone. No read or write runs meanwhile.
+   */
+  private void reopen() throws StoreException {
+    open.writeLock().lock();
+    try {
+      if (closed || !failedWrite) {
+        return;
+      }
+      if (db != null) {
+        db.close();
+        db = null;
+      }
+      db = RocksDB.open(options, directory.toString());
+      failedWrite = false;
+    } catch (RocksDBException e) {
+      throw new StoreException("cannot open the RocksDB store in " + directory + " again after a failed write: "
+          + (isNoSpace(e) ? "the disk is full (" + e.getMessage() + ")" : e.getMessage()), e);
+    } finally {
+      open.writeLock().unlock();
+    }
+  }
+
+  private static boolean isNoSpace(RocksDBException e) {
+    return e.getStatus() != null && e.getStatus().getSubCode() == Status.SubCode.NoSpace
+        || String.valueOf(e.getMessage()).contains("No space left");
   }
 
   private StoreException failed(String what, RocksDBException e) {

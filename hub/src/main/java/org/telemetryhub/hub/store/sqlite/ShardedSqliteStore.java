@@ -107,6 +107,30 @@ public final class ShardedSqliteStore implements ReadingStore {
     return store;
   }
 
+  /** Whether {@code dataDir} holds readings of the SQLite store: shard files, or the single file of an earlier version. */
+  public static boolean existsIn(Path dataDir) throws StoreException {
+    return existingShardCount(dataDir) > 0 || Files.exists(dataDir.resolve(SqliteReadingStore.FILE_NAME));
+  }
+
+  /**
+   * Closes the store and renames its files to {@code <name>.migrated}: once their readings were
+   * copied into another store, so that the next start neither reads nor copies them again.
+   */
+  public void closeAsMigrated() throws StoreException {
+    close();
+    try (Stream<Path> files = Files.list(dataDir)) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        String base = name.replaceFirst("-(wal|shm)$", "");
+        if (SHARD_FILE.matcher(base).matches()) {
+          Files.move(file, dataDir.resolve(base + ".migrated" + name.substring(base.length())));
+        }
+      }
+    } catch (IOException e) {
+      throw new StoreException("copied the SQLite store in " + dataDir + " but cannot rename its files: " + e.getMessage(), e);
+    }
+  }
+
   /** The shard count in the names of the existing shard files; 0 when there are none. */
   private static int existingShardCount(Path dataDir) throws StoreException {
     if (!Files.isDirectory(dataDir)) {
@@ -173,13 +197,6 @@ public final class ShardedSqliteStore implements ReadingStore {
   @Override
   public int writeLanes() {
     return shards.length;
-  }
-
-  @Override
-  public int laneOf(String device) {
-    // Spread: ids such as dev-0001, dev-0002 have neighbouring hashes.
-    int hash = device.hashCode() * 0x9E3779B9;
-    return Math.floorMod(hash ^ (hash >>> 16), shards.length);
   }
 
   /**

@@ -121,14 +121,15 @@ public final class HubSettings {
       description = "Readings stamped further than this in the future are rejected. Default: ${DEFAULT-VALUE}.")
   Duration maxClockSkew;
 
-  @Option(names = "--store", defaultValue = "sqlite", paramLabel = "sqlite|rocksdb|influx",
-      description = "Storage backend: sqlite or rocksdb (embedded, in the data directory) or influx (InfluxDB 1.x, see --influx-*). "
-          + "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--store", defaultValue = "rocksdb", paramLabel = "rocksdb|sqlite|influx",
+      description = "Storage backend: rocksdb or sqlite (embedded, in the data directory; rocksdb copies the readings of a "
+          + "sqlite store it finds there once) or influx (InfluxDB 1.x, see --influx-*). Default: ${DEFAULT-VALUE}.")
   String store;
 
   @Option(names = "--store-shards", defaultValue = "0",
-      description = "With the embedded store: files the readings are spread over by device, each written by a thread of its "
-          + "own; fixed when the data directory is first used. 0: one per core. Default: ${DEFAULT-VALUE}.")
+      description = "With an embedded store: threads that write readings at once, each for its own devices (with sqlite "
+          + "also the files the readings are spread over, fixed when the data directory is first used). 0: one per core. "
+          + "Default: ${DEFAULT-VALUE}.")
   int storeShards;
 
   @Option(names = "--influx-writes-in-flight", defaultValue = "4",
@@ -506,8 +507,8 @@ public final class HubSettings {
     requireOrdered(problems, "temperature", temperatureMin, temperatureMax);
     requireOrdered(problems, "humidity", humidityMin, humidityMax);
     requireOrdered(problems, "pressure", pressureMin, pressureMax);
-    if (!List.of("sqlite", "rocksdb", "influx").contains(store)) {
-      problems.add("store must be one of: sqlite, rocksdb, influx; not '" + store + "'");
+    if (!List.of("rocksdb", "sqlite", "influx").contains(store)) {
+      problems.add("store must be one of: rocksdb, sqlite, influx; not '" + store + "'");
     }
     if (influxUrl == null || !(influxUrl.startsWith("http://") || influxUrl.startsWith("https://"))) {
       problems.add("influx-url must be an http:// or https:// URL, not '" + influxUrl + "'");

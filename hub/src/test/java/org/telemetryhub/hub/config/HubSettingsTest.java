@@ -117,7 +117,7 @@ class HubSettingsTest {
     assertTrue(problems.contains("port must be between 0 and 65535, not -1"), problems.toString());
     assertTrue(problems.contains("heartbeat-timeout (30s) must be longer than heartbeat-interval (40s)"));
     assertTrue(problems.contains("temperature-min (50.0) must be below temperature-max (10.0)"));
-    assertTrue(problems.contains("store must be one of: sqlite, rocksdb, influx; not 'mongo'"));
+    assertTrue(problems.contains("store must be one of: rocksdb, sqlite, influx; not 'mongo'"));
     assertTrue(problems.contains("batch-size must be from 1 to 10000, not 0"));
     assertTrue(problems.contains("token-secret must be at least 32 characters long"));
     assertTrue(problems.contains("retention-days must be at least 1, not 0"));

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.telemetryhub.hub.protocol.Reading;
-import org.telemetryhub.hub.store.sqlite.ShardedSqliteStore;
+import org.telemetryhub.hub.store.rocksdb.RocksReadingStore;
 import org.telemetryhub.hub.testing.DeviceClient;
 import org.telemetryhub.hub.testing.HubApi;
 import org.telemetryhub.hub.testing.HubProcess;
@@ -53,7 +53,7 @@ class ReplyFloodIT {
    */
   @BeforeAll
   void storeKnowsAFleet() throws Exception {
-    try (ShardedSqliteStore store = ShardedSqliteStore.open(fleetDir, 2)) {
+    try (RocksReadingStore store = RocksReadingStore.open(fleetDir, 2)) {
       List<Reading> batch = new ArrayList<>();
       for (int i = 0; i < FLEET; i++) {
         for (int k = 0; k < 3; k++) {

@@ -133,10 +133,16 @@ class ReplyFloodIT {
     }
   }
 
+  /** A copy of the fleet's data directory, the store's directory with every file in it. */
   private void copyFleet(Path copy) throws IOException {
-    try (var files = java.nio.file.Files.list(fleetDir)) {
-      for (Path file : files.toList()) {
-        java.nio.file.Files.copy(file, copy.resolve(file.getFileName()));
+    try (var paths = java.nio.file.Files.walk(fleetDir)) {
+      for (Path path : paths.toList()) {
+        Path target = copy.resolve(fleetDir.relativize(path).toString());
+        if (java.nio.file.Files.isDirectory(path)) {
+          java.nio.file.Files.createDirectories(target);
+        } else {
+          java.nio.file.Files.copy(path, target);
+        }
       }
     }
   }

@@ -19,6 +19,7 @@ import org.rocksdb.Slice;
 import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
+import org.telemetryhub.hub.files.OwnerOnlyFiles;
 import org.telemetryhub.hub.protocol.Reading;
 import org.telemetryhub.hub.store.ReadingStore;
 import org.telemetryhub.hub.store.StoreException;
@@ -89,7 +90,9 @@ public final class RocksReadingStore implements ReadingStore {
         .setKeepLogFileNum(2);
     WriteOptions syncedWrites = new WriteOptions().setSync(true);
     try {
-      Files.createDirectories(directory);
+      // Owner-only: the files RocksDB creates in it take the process's umask, and this keeps others out of them.
+      OwnerOnlyFiles.createDirectories(dataDir);
+      OwnerOnlyFiles.createDirectories(directory);
       return new RocksReadingStore(directory, Math.max(1, lanes), options, syncedWrites, RocksDB.open(options, directory.toString()));
     } catch (RocksDBException | java.io.IOException e) {
       syncedWrites.close();

@@ -95,8 +95,11 @@ class ClusterComposeIT {
       awaitFormed();
 
       int proxyPort = freePort();
+      int statsPort = freePort();
       Path proxyConfig = dir.resolve("haproxy.cfg");
-      Files.writeString(proxyConfig, rewrite(Files.readString(HAPROXY_CONFIG)).replace("bind :8080", "bind 127.0.0.1:" + proxyPort));
+      // The test's own addition: HAProxy's view of each hub (UP or DOWN), as CSV.
+      Files.writeString(proxyConfig, rewrite(Files.readString(HAPROXY_CONFIG)).replace("bind :8080", "bind 127.0.0.1:" + proxyPort)
+          + "\nlisten stats\n    bind 127.0.0.1:" + statsPort + "\n    stats enable\n    stats uri /stats\n");
       haproxy = new ProcessBuilder(haproxy(), "-db", "-f", proxyConfig.toString()).redirectErrorStream(true)
           .redirectOutput(dir.resolve("haproxy.log").toFile()).start();
       HubApi throughProxy = new HubApi(proxyPort, null);
@@ -130,8 +133,7 @@ class ClusterComposeIT {
       // It comes back and joins; nothing is rebalanced, but it takes new connections.
       start("hub-2");
       awaitFormed();
-      Poll.until("HAProxy seeing hub-2 up again", WAIT, () -> proxyAnswers(throughProxy));
-      Thread.sleep(3_000); // two health checks: HAProxy sends it connections again
+      Poll.until("HAProxy seeing hub-2 up again", WAIT, () -> proxyStatus(statsPort, "hub-2").startsWith("UP"));
 
       // SIGTERM another: its devices get 1001 and reconnect, hub-2 (fewest connections) takes them.
       long stoppedAt = System.nanoTime();
@@ -251,6 +253,18 @@ class ClusterComposeIT {
   }
 
   // ---- what the test observes ----
+
+  /** HAProxy's status of one server ("UP", "DOWN", "UP 1/2", ...), from its stats page; "" when it has none yet. */
+  private static String proxyStatus(int statsPort, String server) {
+    String csv = new HubApi(statsPort, null).get("/stats;csv").body();
+    for (String line : csv.split("\n")) {
+      String[] fields = line.split(",", -1);
+      if (fields.length > 17 && fields[1].equals(server)) {
+        return fields[17];
+      }
+    }
+    return "";
+  }
 
   private static boolean proxyAnswers(HubApi throughProxy) {
     try {

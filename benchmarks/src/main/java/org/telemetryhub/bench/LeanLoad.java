@@ -64,6 +64,9 @@ public final class LeanLoad {
    * a stall of the generator (its GC, its JIT, the machine) shows here, one of the hub does not.
    */
   private final long[] longestTurnBySecond = new long[3600];
+  /** The most pings from the hub read in one turn of the loop, per second: a burst of pings shows here. */
+  private final int[] mostPingsInATurnBySecond = new int[3600];
+  private int pingsThisTurn;
   private final boolean timeline;
   /** Devices sending at a rate, by when their next frame is due. */
   /** Every device that opened, for the shares at the end. */
@@ -217,6 +220,8 @@ public final class LeanLoad {
       long now = System.nanoTime();
       int second = (int) Math.min(longestTurnBySecond.length - 1, (now - startNanos) / 1_000_000_000L);
       longestTurnBySecond[second] = Math.max(longestTurnBySecond[second], (now - previousTurn) / 1_000);
+      mostPingsInATurnBySecond[second] = Math.max(mostPingsInATurnBySecond[second], pingsThisTurn);
+      pingsThisTurn = 0;
       previousTurn = now;
       // Connect the devices due by now, spread over the ramp-up.
       while (started < devices && (rampUpNanos == 0 || now - startNanos >= rampUpNanos * started / devices)) {
@@ -364,6 +369,7 @@ public final class LeanLoad {
           ackedSome = true;
         }
       } else if (opcode == 0x9) {
+        pingsThisTurn++;
         byte[] pong = new byte[6 + (int) length];
         pong[0] = (byte) 0x8A;
         pong[1] = (byte) (0x80 | length);
@@ -463,6 +469,11 @@ public final class LeanLoad {
         turns.append(' ').append(second).append(':').append(longestTurnBySecond[second] / 1000);
       }
       System.out.println(turns);
+      StringBuilder pings = new StringBuilder("the most pings read in one turn of the generator's loop by second:");
+      for (int second = (int) (measureAfterNanos / 1_000_000_000L); second < durationNanos / 1_000_000_000L; second++) {
+        pings.append(' ').append(second).append(':').append(mostPingsInATurnBySecond[second]);
+      }
+      System.out.println(pings);
     }
     if (!closeReasons.isEmpty()) {
       System.out.println("closes: " + closeReasons);

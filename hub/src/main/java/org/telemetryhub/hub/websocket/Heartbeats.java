@@ -16,6 +16,11 @@ import java.util.concurrent.ConcurrentMap;
  * pings of a fleet that connected over time stay spread over the interval: with short ticks a
  * tick pings few sockets (a wheel of 32 slots sent the pings of 15,000 devices in bursts of about
  * 230 per event loop, each burst an event loop's turn of writes, and the acks queued behind it).
+ * A slot takes only its share, though: sockets that open in a burst (a fleet reconnecting, or the
+ * first second of a hub whose timer could not tick while it took hundreds of handshakes) go to the
+ * slots just behind the hand once it is full, so their pings come a few ticks less than an
+ * interval later instead of all in one tick, every interval (900 pings in one tick, stalling the
+ * acks of every device for 50-130 ms, before this).
  * The timer runs only while its event loop has sockets.
  */
 public final class Heartbeats {
@@ -24,6 +29,8 @@ public final class Heartbeats {
   static final long TICK_MILLIS = 20;
   static final int MIN_SLOTS = 32;
   static final int MAX_SLOTS = 16_384;
+  /** A slot takes at least this many sockets, and at least twice its share of the wheel's, before the next gets them. */
+  static final int MIN_SLOT_ROOM = 8;
 
   private final long intervalMillis;
   private final long timeoutNanos;
@@ -65,11 +72,7 @@ public final class Heartbeats {
   int largestSlot() {
     int largest = 0;
     for (Wheel wheel : wheels.values()) {
-      for (Heartbeat first : wheel.wheel) {
-        int size = 0;
-        for (Heartbeat heartbeat = first; heartbeat != null; heartbeat = heartbeat.next) {
-          size++;
-        }
+      for (int size : wheel.sizes) {
         largest = Math.max(largest, size);
       }
     }
@@ -85,6 +88,8 @@ public final class Heartbeats {
   final class Wheel {
     private final Context context;
     private final Heartbeat[] wheel = new Heartbeat[slots];
+    /** Sockets in each slot. */
+    private final int[] sizes = new int[slots];
     /** The slot being ticked, copied first: a tick may end other sockets of the slot (a replaced connection). */
     private final List<Heartbeat> due = new ArrayList<>();
     private int hand;
@@ -100,21 +105,34 @@ public final class Heartbeats {
     }
 
     void add(Heartbeat heartbeat) {
-      heartbeat.slot = hand;
-      heartbeat.next = wheel[hand];
+      int slot = slotWithRoom();
+      heartbeat.slot = slot;
+      heartbeat.next = wheel[slot];
       if (heartbeat.next != null) {
         heartbeat.next.previous = heartbeat;
       }
-      wheel[hand] = heartbeat;
+      wheel[slot] = heartbeat;
+      sizes[slot]++;
       if (members++ == 0) {
         timer = context.owner().setPeriodic(tickMillis, id -> tick());
       }
+    }
+
+    /** The slot under the hand, or when it holds its share already, the nearest one behind it that does not. */
+    private int slotWithRoom() {
+      int room = Math.max(MIN_SLOT_ROOM, 2 * (members / slots + 1));
+      int slot = hand;
+      for (int step = 1; step < slots && sizes[slot] >= room; step++) {
+        slot = slot == 0 ? slots - 1 : slot - 1;
+      }
+      return slot;
     }
 
     void remove(Heartbeat heartbeat) {
       if (heartbeat.slot < 0) {
         return;
       }
+      sizes[heartbeat.slot]--;
       if (heartbeat.previous != null) {
         heartbeat.previous.next = heartbeat.next;
       } else {

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.internal.ContextInternal;
@@ -35,6 +37,7 @@ import org.telemetryhub.hub.testing.Poll;
 class HeartbeatsIT {
 
   private static final int SOCKETS = 30;
+  private static final int BURST = 300;
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   /** Opens a server whose sockets join {@code heartbeats}, and leave when closed; each socket that times out is counted and closed. */
@@ -110,6 +113,22 @@ class HeartbeatsIT {
     Poll.until("every socket on a wheel", WAIT, () -> heartbeats.sockets() == SOCKETS);
     assertTrue(heartbeats.largestSlot() <= 4, "sockets in the fullest slot: " + heartbeats.largestSlot());
     sockets.forEach(WebSocket::close);
+    client.close();
+  }
+
+  /** Sockets that open all at once (a fleet reconnecting) share the slots behind the hand rather than one slot. */
+  @Test
+  void socketsOpenedInOneBurstArePingedSpreadToo(Vertx vertx) throws Exception {
+    Heartbeats heartbeats = new Heartbeats(Duration.ofSeconds(2), Duration.ofSeconds(30));
+    int port = server(vertx, heartbeats, ConcurrentHashMap.newKeySet(), new AtomicInteger());
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(BURST));
+    List<Future<WebSocket>> opening = new ArrayList<>();
+    for (int i = 0; i < BURST; i++) {
+      opening.add(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/b" + i)));
+    }
+    Future.all(opening).await(20, TimeUnit.SECONDS);
+    Poll.until("every socket on a wheel", WAIT, () -> heartbeats.sockets() == BURST);
+    assertTrue(heartbeats.largestSlot() <= Heartbeats.MIN_SLOT_ROOM, "sockets in the fullest slot: " + heartbeats.largestSlot());
     client.close();
   }
 

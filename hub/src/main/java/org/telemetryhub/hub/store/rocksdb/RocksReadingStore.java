@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.CompressionType;
 import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -46,6 +48,10 @@ public final class RocksReadingStore implements ReadingStore {
   /** The database's directory inside the data directory. */
   public static final String DIRECTORY = "readings.rocksdb";
   private static final int VALUE_BYTES = 12;
+  /** Each of the two write buffers (memtables): a full one is flushed to a sorted file in the background. */
+  static final long WRITE_BUFFER_BYTES = 64L << 20;
+  /** Blocks of sorted files read by history queries and retention, kept in memory. */
+  static final long BLOCK_CACHE_BYTES = 32L << 20;
   private static final byte SEPARATOR = 0;
   /** Past every key of a device: its id followed by the byte after the separator. */
   private static final byte AFTER_SEPARATOR = 1;
@@ -57,6 +63,7 @@ public final class RocksReadingStore implements ReadingStore {
   private final Path directory;
   private final int lanes;
   private final Options options;
+  private final LRUCache blockCache;
   private final WriteOptions syncedWrites;
   /** Null only between a failed reopen and the next attempt. Replaced under the write lock. */
   private RocksDB db;
@@ -67,10 +74,11 @@ public final class RocksReadingStore implements ReadingStore {
   /** Set when {@link #close} starts: a retention pass in progress gives up at its next device instead of holding it up. */
   private volatile boolean closing;
 
-  private RocksReadingStore(Path directory, int lanes, Options options, WriteOptions syncedWrites, RocksDB db) {
+  private RocksReadingStore(Path directory, int lanes, Options options, LRUCache blockCache, WriteOptions syncedWrites, RocksDB db) {
     this.directory = directory;
     this.lanes = lanes;
     this.options = options;
+    this.blockCache = blockCache;
     this.syncedWrites = syncedWrites;
     this.db = db;
   }
@@ -78,8 +86,13 @@ public final class RocksReadingStore implements ReadingStore {
   /** Opens (or creates) the store in {@code dataDir}, written by {@code lanes} threads at once. */
   public static RocksReadingStore open(Path dataDir, int lanes) throws StoreException {
     Path directory = dataDir.resolve(DIRECTORY);
+    // Memory outside the heap, bounded whatever the fleet: two write buffers and one block cache.
+    LRUCache blockCache = new LRUCache(BLOCK_CACHE_BYTES);
     Options options = new Options()
         .setCreateIfMissing(true)
+        .setWriteBufferSize(WRITE_BUFFER_BYTES)
+        .setMaxWriteBufferNumber(2)
+        .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache))
         .setMaxBackgroundJobs(2)
         // Flushes and compactions write their files in steps of 1 MiB with a sync each, rather than
         // one large sync at the end that would stall the log syncs of the batches behind it.
@@ -93,10 +106,12 @@ public final class RocksReadingStore implements ReadingStore {
       // Owner-only: the files RocksDB creates in it take the process's umask, and this keeps others out of them.
       OwnerOnlyFiles.createDirectories(dataDir);
       OwnerOnlyFiles.createDirectories(directory);
-      return new RocksReadingStore(directory, Math.max(1, lanes), options, syncedWrites, RocksDB.open(options, directory.toString()));
+      return new RocksReadingStore(directory, Math.max(1, lanes), options, blockCache, syncedWrites,
+          RocksDB.open(options, directory.toString()));
     } catch (RocksDBException | java.io.IOException e) {
       syncedWrites.close();
       options.close();
+      blockCache.close();
       throw new StoreException("cannot open the RocksDB store in " + directory + ": " + e.getMessage(), e);
     }
   }
@@ -290,6 +305,7 @@ public final class RocksReadingStore implements ReadingStore {
       }
       syncedWrites.close();
       options.close();
+      blockCache.close();
     } finally {
       open.writeLock().unlock();
     }

@@ -151,14 +151,11 @@ public final class RocksReadingStore implements ReadingStore {
 
   @Override
   public List<Reading> query(String device, long fromEpochSeconds, long toEpochSeconds, int limit) throws StoreException {
-    List<Reading> readings = new ArrayList<>();
     if (fromEpochSeconds > toEpochSeconds || limit <= 0) {
-      return readings;
+      return new ArrayList<>();
     }
-    guard();
-    try (Slice end = new Slice(deviceEnd(device));
-         ReadOptions bounded = new ReadOptions().setIterateUpperBound(end);
-         RocksIterator it = db.newIterator(bounded)) {
+    return scan("query of " + device, device, it -> {
+      List<Reading> readings = new ArrayList<>();
       for (it.seek(key(device, fromEpochSeconds)); it.isValid() && readings.size() < limit; it.next()) {
         long ts = timestampOf(it.key());
         if (ts > toEpochSeconds) {
@@ -166,13 +163,8 @@ public final class RocksReadingStore implements ReadingStore {
         }
         readings.add(reading(device, ts, it.value()));
       }
-      it.status();
       return readings;
-    } catch (RocksDBException e) {
-      throw failed("query of " + device, e);
-    } finally {
-      open.readLock().unlock();
-    }
+    });
   }
 
   @Override
@@ -180,57 +172,36 @@ public final class RocksReadingStore implements ReadingStore {
     if (fromEpochSeconds > toEpochSeconds) {
       return 0;
     }
-    guard();
-    try (Slice end = new Slice(deviceEnd(device));
-         ReadOptions bounded = new ReadOptions().setIterateUpperBound(end);
-         RocksIterator it = db.newIterator(bounded)) {
+    return scan("count of " + device, device, it -> {
       long count = 0;
       for (it.seek(key(device, fromEpochSeconds)); it.isValid() && timestampOf(it.key()) <= toEpochSeconds; it.next()) {
         count++;
       }
-      it.status();
       return count;
-    } catch (RocksDBException e) {
-      throw failed("count of " + device, e);
-    } finally {
-      open.readLock().unlock();
-    }
+    });
   }
 
   @Override
   public long latestTimestamp(String device) throws StoreException {
-    guard();
-    try (RocksIterator it = db.newIterator()) {
+    return scan("newest timestamp of " + device, null, it -> {
       it.seekForPrev(key(device, Long.MAX_VALUE));
-      it.status();
-      return it.isValid() && isOf(it.key(), device) ? timestampOf(it.key()) : -1;
-    } catch (RocksDBException e) {
-      throw failed("newest timestamp of " + device, e);
-    } finally {
-      open.readLock().unlock();
-    }
+      return it.isValid() && isOf(it.key(), device) ? timestampOf(it.key()) : -1L;
+    });
   }
 
   @Override
   public boolean hasReadings(String device) throws StoreException {
-    guard();
-    try (RocksIterator it = db.newIterator()) {
+    return scan("lookup of " + device, null, it -> {
       it.seek(key(device, Long.MIN_VALUE));
-      it.status();
       return it.isValid() && isOf(it.key(), device);
-    } catch (RocksDBException e) {
-      throw failed("lookup of " + device, e);
-    } finally {
-      open.readLock().unlock();
-    }
+    });
   }
 
   /** One seek per device: from a device's first key to its last, then past it to the next device. */
   @Override
   public List<Reading> latestReadings() throws StoreException {
-    List<Reading> latest = new ArrayList<>();
-    guard();
-    try (RocksIterator it = db.newIterator()) {
+    return scan("newest readings", null, it -> {
+      List<Reading> latest = new ArrayList<>();
       it.seekToFirst();
       while (it.isValid()) {
         String device = deviceOf(it.key());
@@ -238,13 +209,8 @@ public final class RocksReadingStore implements ReadingStore {
         latest.add(reading(device, timestampOf(it.key()), it.value()));
         it.seek(deviceEnd(device));
       }
-      it.status();
       return latest;
-    } catch (RocksDBException e) {
-      throw failed("newest readings", e);
-    } finally {
-      open.readLock().unlock();
-    }
+    });
   }
 
   /**
@@ -253,34 +219,53 @@ public final class RocksReadingStore implements ReadingStore {
    */
   @Override
   public long deleteOlderThan(long cutoffEpochSeconds) throws StoreException {
-    long deleted = 0;
-    guard();
-    try (RocksIterator it = db.newIterator(); WriteBatch deletes = new WriteBatch()) {
-      it.seekToFirst();
-      while (it.isValid()) {
-        if (closing) {
-          throw new StoreException("the RocksDB store in " + directory + " is closing: retention stopped", null);
+    return scan("retention delete", null, it -> {
+      long deleted = 0;
+      try (WriteBatch deletes = new WriteBatch()) {
+        it.seekToFirst();
+        while (it.isValid()) {
+          if (closing) {
+            throw new StoreException("the RocksDB store in " + directory + " is closing: retention stopped", null);
+          }
+          String device = deviceOf(it.key());
+          byte[] first = it.key();
+          long old = 0;
+          for (; it.isValid() && isOf(it.key(), device) && timestampOf(it.key()) < cutoffEpochSeconds; it.next()) {
+            old++;
+          }
+          if (old > 0) {
+            deletes.deleteRange(first, key(device, cutoffEpochSeconds));
+            deleted += old;
+          }
+          it.seek(deviceEnd(device));
         }
-        String device = deviceOf(it.key());
-        byte[] cutoff = key(device, cutoffEpochSeconds);
-        byte[] first = it.key();
-        long old = 0;
-        for (; it.isValid() && isOf(it.key(), device) && timestampOf(it.key()) < cutoffEpochSeconds; it.next()) {
-          old++;
+        if (deletes.count() > 0) {
+          db.write(syncedWrites, deletes);
         }
-        if (old > 0) {
-          deletes.deleteRange(first, cutoff);
-          deleted += old;
-        }
-        it.seek(deviceEnd(device));
-      }
-      it.status();
-      if (deletes.count() > 0) {
-        db.write(syncedWrites, deletes);
       }
       return deleted;
+    });
+  }
+
+  /** What a read does with an iterator; RocksDB's errors and the store's own pass through. */
+  private interface Scan<T> {
+    T over(RocksIterator it) throws RocksDBException, StoreException;
+  }
+
+  /**
+   * Runs {@code scan} under the read lock with an iterator over the whole store, or over the keys of
+   * {@code device} only when it is given, and checks the iterator's status after it.
+   */
+  private <T> T scan(String what, String device, Scan<T> scan) throws StoreException {
+    guard();
+    try (Slice end = device == null ? null : new Slice(deviceEnd(device));
+         ReadOptions options = end == null ? new ReadOptions() : new ReadOptions().setIterateUpperBound(end);
+         RocksIterator it = db.newIterator(options)) {
+      T result = scan.over(it);
+      it.status();
+      return result;
     } catch (RocksDBException e) {
-      throw failed("retention delete", e);
+      throw failed(what, e);
     } finally {
       open.readLock().unlock();
     }

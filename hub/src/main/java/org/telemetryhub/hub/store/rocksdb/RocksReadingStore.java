@@ -343,12 +343,22 @@ public final class RocksReadingStore implements ReadingStore {
     return new StoreException("RocksDB " + what + " in " + directory + " failed: " + e.getMessage(), e);
   }
 
+  /** One array per reading, written in place: this runs for every reading a lane writes. */
   static byte[] key(String device, long ts) {
-    byte[] id = device.getBytes(StandardCharsets.US_ASCII);
-    byte[] key = Arrays.copyOf(id, id.length + 1 + Long.BYTES);
-    key[id.length] = SEPARATOR;
-    ByteBuffer.wrap(key, id.length + 1, Long.BYTES).putLong(ts ^ Long.MIN_VALUE);
+    int length = device.length();
+    byte[] key = new byte[length + 1 + Long.BYTES];
+    for (int i = 0; i < length; i++) {
+      key[i] = (byte) device.charAt(i); // device ids are ASCII
+    }
+    key[length] = SEPARATOR;
+    putLong(key, length + 1, ts ^ Long.MIN_VALUE);
     return key;
+  }
+
+  private static void putLong(byte[] into, int at, long value) {
+    for (int i = 0; i < Long.BYTES; i++) {
+      into[at + i] = (byte) (value >>> (56 - 8 * i));
+    }
   }
 
   private static byte[] deviceEnd(String device) {
@@ -380,8 +390,17 @@ public final class RocksReadingStore implements ReadingStore {
   }
 
   private static byte[] value(Reading reading) {
-    return ByteBuffer.allocate(VALUE_BYTES).putFloat(reading.temperature()).putFloat(reading.humidity())
-        .putFloat(reading.pressure()).array();
+    byte[] value = new byte[VALUE_BYTES];
+    putInt(value, 0, Float.floatToRawIntBits(reading.temperature()));
+    putInt(value, 4, Float.floatToRawIntBits(reading.humidity()));
+    putInt(value, 8, Float.floatToRawIntBits(reading.pressure()));
+    return value;
+  }
+
+  private static void putInt(byte[] into, int at, int value) {
+    for (int i = 0; i < Integer.BYTES; i++) {
+      into[at + i] = (byte) (value >>> (24 - 8 * i));
+    }
   }
 
   private static Reading reading(String device, long ts, byte[] value) {

@@ -15,11 +15,11 @@ public enum CloseCause {
   /** Text on the device channel, which carries binary packets only. */
   TEXT_ON_DEVICE_CHANNEL(1003, InvalidFrame.TEXT_FRAME),
   /** A frame that breaks RFC 6455 itself: reserved bits, a continuation of nothing, an unmasked frame, a bad opcode. */
-  PROTOCOL_ERROR(1002, InvalidFrame.PROTOCOL_ERROR),
+  PROTOCOL_ERROR(1002, InvalidFrame.PROTOCOL_ERROR, true),
   /** A text frame that is not UTF-8. */
-  INVALID_TEXT(1007, InvalidFrame.INVALID_TEXT),
+  INVALID_TEXT(1007, InvalidFrame.INVALID_TEXT, true),
   /** A compressed frame (permessage-deflate, subscribers only) whose data does not inflate. */
-  BAD_COMPRESSED_DATA(1007, InvalidFrame.PROTOCOL_ERROR),
+  BAD_COMPRESSED_DATA(1007, InvalidFrame.PROTOCOL_ERROR, true),
   /** A newer connection of the same device took over. */
   REPLACED(4000, null),
   /** The tokens of the device, subscriber or api name were revoked by an operator. */
@@ -41,10 +41,24 @@ public enum CloseCause {
 
   private final short code;
   private final InvalidFrame invalidFrame;
+  private final boolean failsConnection;
 
   CloseCause(int code, InvalidFrame invalidFrame) {
+    this(code, invalidFrame, false);
+  }
+
+  CloseCause(int code, InvalidFrame invalidFrame, boolean failsConnection) {
     this.code = (short) code;
     this.invalidFrame = invalidFrame;
+    this.failsConnection = failsConnection;
+  }
+
+  /**
+   * True when the peer broke the WebSocket protocol itself (RFC 6455 section 7.1.7, "fail the
+   * WebSocket connection"): the TCP connection ends right after the close frame, with no closing handshake.
+   */
+  public boolean failsConnection() {
+    return failsConnection;
   }
 
   public short code() {

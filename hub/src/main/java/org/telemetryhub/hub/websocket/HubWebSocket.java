@@ -204,19 +204,28 @@ public final class HubWebSocket {
     }
     MessageAssembler.Result result = assembler.accept(frame);
     if (result.violation() != null) {
-      onFrameViolation(result.violation());
-    } else if (result.message() != null) {
+      close(result.violation().cause(), reasonFor(result.violation()));
+    } else if (result.message() == null) {
+      return;
+    } else if (result.type() == WebSocketFrameType.TEXT && !Utf8.valid(result.message())) {
+      close(CloseCause.INVALID_TEXT, settings.messageName() + " is not valid UTF-8 text");
+    } else {
       owner.onMessage(result.type(), result.message());
     }
   }
 
-  /** A frame the decoder refused (1002, 1007 or 1009), one with reserved bits set, or a message over the limit. */
+  /**
+   * A frame the decoder refused (1002, 1007 or 1009) or one with reserved bits set: the decoder
+   * discards whatever follows, the peer's answer to a close too, so the connection is failed at once.
+   */
   private void onFrameViolation(CloseReason violation) {
-    if (violation.cause() == CloseCause.TOO_LARGE) {
-      close(CloseCause.TOO_LARGE, settings.messageName() + " larger than the limit of " + settings.maxMessageBytes() + " bytes");
-    } else {
-      close(violation.cause(), violation.reason());
-    }
+    close(violation.cause(), reasonFor(violation), true);
+  }
+
+  private String reasonFor(CloseReason violation) {
+    return violation.cause() == CloseCause.TOO_LARGE
+        ? settings.messageName() + " larger than the limit of " + settings.maxMessageBytes() + " bytes"
+        : violation.reason();
   }
 
   /**
@@ -261,9 +270,16 @@ public final class HubWebSocket {
    * Ends the connection for {@code cause}, once: logs it (client errors and the hub's refusals;
    * replacements and shutdown have their own lines), counts a device's client errors, sends the
    * close frame, and reads on so that the peer's closing echo arrives even if the socket was
-   * paused (frames that come with it are not delivered).
+   * paused (frames that come with it are not delivered). A peer that broke the protocol itself
+   * ({@link CloseCause#failsConnection}) gets no closing handshake: the TCP connection ends right
+   * after the close frame.
    */
   public void close(CloseCause cause, String reason) {
+    close(cause, reason, cause.failsConnection());
+  }
+
+  /** As {@link #close(CloseCause, String)}; {@code fail} ends the TCP connection right after the close frame. */
+  private void close(CloseCause cause, String reason, boolean fail) {
     if (hubClose != null) {
       return;
     }
@@ -274,8 +290,12 @@ public final class HubWebSocket {
     if (cause != CloseCause.REPLACED && cause != CloseCause.SHUTDOWN) {
       EventLog.violation(connectionId, kind.wireName(), name, remote, cause.code(), hubClose.reason());
     }
-    ws.close(cause.code(), hubClose.reason());
-    ws.resume();
+    if (fail) {
+      VertxInternals.failConnection(ws, cause.code(), hubClose.reason());
+    } else {
+      ws.close(cause.code(), hubClose.reason());
+      ws.resume();
+    }
   }
 
   /** Nothing arrived for the heartbeat timeout: drops the TCP connection without a close frame (the peer sees 1006). */

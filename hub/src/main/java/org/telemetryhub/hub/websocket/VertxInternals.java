@@ -10,6 +10,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -305,6 +306,23 @@ public final class VertxInternals {
     } else {
       ws.close(CloseCause.INTERNAL_ERROR.code(), "heartbeat timeout");
     }
+  }
+
+  /**
+   * Fails the connection (RFC 6455 section 7.1.7): sends the close frame and closes the TCP
+   * connection as soon as it is written, without waiting for the peer's answer. After a frame the
+   * decoder refused it discards everything that follows, the peer's close too, so a closing
+   * handshake would only wait out the closing timeout. Without the pipeline, an ordinary close.
+   */
+  static void failConnection(ServerWebSocket ws, short code, String reason) {
+    ChannelHandlerContext context = channelContext(ws);
+    if (context == null) {
+      ws.close(code, reason);
+      return;
+    }
+    // Closed from Vert.x's handler down, as terminate does: the channel's own close would pass
+    // through Vert.x, which answers it with a closing handshake of its own (a second close frame, 1000).
+    context.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(written -> context.close());
   }
 
   /**

@@ -191,6 +191,30 @@ class FramingIT {
     }
   }
 
+  /**
+   * Verifies that a connection failed for a protocol error ends at once (RFC 6455 section 7.1.7):
+   * the TCP connection ends right after the close frame, whether the client answers the close or
+   * not, instead of waiting out the hub's closing timeout of one second.
+   */
+  @Test
+  void aFailedConnectionEndsRightAfterItsCloseFrame() throws IOException {
+    for (boolean answers : new boolean[] {true, false}) {
+      try (RawWebSocket ws = device("fail-" + answers)) {
+        ws.sendFrame(true, 1, RawWebSocket.BINARY, packets(1, now - 5), true);
+        RawWebSocket.Frame close = ws.awaitClose();
+        assertEquals(1002, close.closeCode());
+        long closeAt = System.nanoTime();
+        if (answers) {
+          ws.sendFrame(RawWebSocket.CLOSE, close.payload());
+        }
+        RawWebSocket.Frame after = ws.readFrame();
+        assertEquals(null, after, () -> "nothing follows the close frame: " + after.opcode() + " " + after.closeCode() + " " + RawWebSocket.closeReason(after));
+        long tcpEndMillis = (System.nanoTime() - closeAt) / 1_000_000;
+        assertTrue(tcpEndMillis < 500, "TCP ended " + tcpEndMillis + " ms after the close frame (closing timeout: 1,000 ms)");
+      }
+    }
+  }
+
   /** Verifies that violations of RFC 6455 itself close with 1002, not 1007 (which stays for bad packets). */
   @Test
   void protocolErrorsClose1002() throws IOException {

@@ -109,6 +109,38 @@ class SubscriberAbuseIT {
     }
   }
 
+  /**
+   * Verifies that a request that is not valid UTF-8 is not read at all: the subscriber gets 1007
+   * (RFC 6455 section 8.1) and no error reply or ack, whether the bad bytes sit in one frame or
+   * are split across fragments.
+   */
+  @Test
+  void textThatIsNotUtf8Closes1007() throws IOException {
+    byte[] prefix = utf8("{\"action\":\"subscribe\",\"channels\":[\"readings/");
+    byte[] suffix = utf8("\"],\"id\":1}");
+    byte[][] invalid = {{(byte) 0xff}, {(byte) 0xc3, (byte) 0x28}, {(byte) 0xed, (byte) 0xa0, (byte) 0x80}};
+    for (byte[] bad : invalid) {
+      for (boolean fragmented : new boolean[] {false, true}) {
+        try (RawWebSocket ws = RawWebSocket.connect(hub.port(), "/ws/subscribe", SubscriberClient.subscriberToken("readings/+"))) {
+          byte[] head = java.util.Arrays.copyOf(prefix, prefix.length + bad.length);
+          System.arraycopy(bad, 0, head, prefix.length, bad.length);
+          if (fragmented) {
+            ws.sendFragment(false, RawWebSocket.TEXT, head);
+            ws.sendFragment(true, RawWebSocket.CONTINUATION, suffix);
+          } else {
+            byte[] whole = java.util.Arrays.copyOf(head, head.length + suffix.length);
+            System.arraycopy(suffix, 0, whole, head.length, suffix.length);
+            ws.sendFrame(RawWebSocket.TEXT, whole);
+          }
+          RawWebSocket.Frame first = ws.readFrame();
+          assertEquals(RawWebSocket.CLOSE, first.opcode(), "no reply before the close: " + new String(first.payload(), StandardCharsets.UTF_8));
+          assertEquals(1007, first.closeCode());
+          assertEquals("request is not valid UTF-8 text", RawWebSocket.closeReason(first));
+        }
+      }
+    }
+  }
+
   /** Verifies that an error reply quotes a 60 KB filter in bounded length, once. */
   @Test
   void errorRepliesQuoteBoundedInput() throws IOException {

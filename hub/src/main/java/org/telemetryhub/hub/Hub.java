@@ -126,6 +126,7 @@ public final class Hub {
         ? Cluster.join(builder, vertxOptions, RuntimeSettings.clusterOptions(settings), meters) : null;
     Vertx vertx = cluster != null ? cluster.vertx() : builder.build();
     StoreBackend backend = null;
+    StoreWriter startedWriter = null;
     try {
       OwnerOnlyFiles.createDirectories(settings.dataDir());
       Revocations revocations = Revocations.load(settings.dataDir());
@@ -190,6 +191,7 @@ public final class Hub {
           new SubscriberEndpoint(subscribers, authenticator, settings.allowedOrigins(), upgrades),
           upgradeGate, authenticator, revocations, settings.metricsAuth(), () -> hub.accepting, clock, settings.nodeName());
       writer.start();
+      startedWriter = writer;
       if (cluster != null) {
         cluster.start();
       }
@@ -204,6 +206,10 @@ public final class Hub {
           settings.authEnabled() ? "on" : "OFF", settings.maxConnections(), settings.maxConnectionsPerAddress());
       return hub;
     } catch (Exception e) {
+      // Nothing was acked yet: the lanes stop before the store they write to closes.
+      if (startedWriter != null) {
+        startedWriter.stop(settings.shutdownTimeout());
+      }
       if (backend != null) {
         backend.store().close();
       }
@@ -320,40 +326,44 @@ public final class Hub {
 
   /**
    * Stops gracefully: refuses new devices, stops reading device sockets, stores what was
-   * received, sends the final acks, closes every device with 1001, then closes the store.
-   * Blocks up to the shutdown timeout; never call it from an event loop.
+   * received, sends the final acks, closes every device with 1001, then closes the store. The
+   * whole stop takes at most the shutdown timeout: a step that does not finish within what is
+   * left of it is left behind (readings not yet acked are resent by their devices). Never call it
+   * from an event loop.
    */
   public synchronized void stop() {
     if (!accepting) {
       return;
     }
     accepting = false;
-    Duration timeout = settings.shutdownTimeout();
+    StopDeadline deadline = StopDeadline.after(settings.shutdownTimeout());
     LOG.info("stopping: {} device connections, {} readings waiting for storage", devices.openConnections(),
         writer.queuedReadings());
     try {
       retention.stop();
-      await(devices.pauseAll());
-      if (!writer.stop(timeout)) {
+      deadline.await("pausing the devices", devices.pauseAll());
+      if (!writer.stop(deadline.remaining())) {
         LOG.warn("stopping: storage did not finish within {}; unacknowledged readings will be resent by their devices",
-            DurationConverter.format(timeout));
+            DurationConverter.format(settings.shutdownTimeout()));
       }
-      await(devices.closeAll());
-      await(subscribers.closeAll());
+      deadline.await("closing the devices", devices.closeAll());
+      deadline.await("closing the subscribers", subscribers.closeAll());
       if (cluster != null) {
-        cluster.prepareToLeave(timeout); // the other nodes learn of what happened here before it leaves
+        cluster.prepareToLeave(deadline.remaining()); // the other nodes learn of what happened here before it leaves
       }
     } catch (Exception e) {
       LOG.warn("stopping: {}", e.toString());
     }
     try {
-      await(vertx.close());
+      deadline.await("closing Vert.x", vertx.close());
     } catch (Exception e) {
-      LOG.warn("stopping: closing Vert.x: {}", e.toString());
+      LOG.warn("stopping: {}", e.toString());
     }
-    store.close();
+    // The store waits for a write in progress, and the last push of the meters (to InfluxDB, when
+    // configured) for an answer: neither may hold the stop past its deadline.
+    deadline.run("closing the store", store::close);
     runtimeMeters.close();
-    meters.close(); // a last push of the metrics to InfluxDB, when it is configured
+    deadline.run("the last push of the meters", meters::close);
     LOG.info("stopped");
   }
 

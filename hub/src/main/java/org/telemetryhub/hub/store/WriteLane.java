@@ -109,6 +109,8 @@ final class WriteLane {
     this.metrics = metrics;
     this.stored = stored;
     this.thread = new Thread(this::run, name);
+    // A lane left behind by a stop (a write that never returns) must not keep the process alive.
+    this.thread.setDaemon(true);
   }
 
   void start() {
@@ -159,12 +161,15 @@ final class WriteLane {
     LockSupport.unpark(thread);
   }
 
-  /** Waits for the lane to stop; false (and the thread interrupted) when it did not within the time. */
+  /**
+   * Waits for the lane to stop; false when it did not within the time. Then the thread is
+   * interrupted and left to end by itself: a store write that never returns (a request without an
+   * answer, a stuck disk) cannot be interrupted, and must not hold the hub's stop.
+   */
   boolean awaitStopped(long timeoutMillis) throws InterruptedException {
     thread.join(timeoutMillis);
     if (thread.isAlive()) {
       thread.interrupt();
-      thread.join();
       return false;
     }
     return true;

@@ -208,7 +208,8 @@ class FramingIT {
           ws.sendFrame(RawWebSocket.CLOSE, close.payload());
         }
         RawWebSocket.Frame after = ws.readFrame();
-        assertEquals(null, after, () -> "nothing follows the close frame: " + after.opcode() + " " + after.closeCode() + " " + RawWebSocket.closeReason(after));
+        assertEquals(null, after, () -> "nothing follows the close frame: opcode " + after.opcode() + ", code "
+            + after.closeCode() + " " + RawWebSocket.closeReason(after));
         long tcpEndMillis = (System.nanoTime() - closeAt) / 1_000_000;
         assertTrue(tcpEndMillis < 500, "TCP ended " + tcpEndMillis + " ms after the close frame (closing timeout: 1,000 ms)");
       }

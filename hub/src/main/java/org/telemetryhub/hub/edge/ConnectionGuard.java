@@ -26,8 +26,9 @@ import org.telemetryhub.hub.websocket.VertxInternals;
  *   included ({@code headerTimeout});</li>
  *   <li>upgrade: from the headers of a WebSocket upgrade request to the open WebSocket
  *   ({@code upgradeTimeout});</li>
- *   <li>idle: from the start of a plain HTTP request to the next one on the same keep-alive
- *   connection ({@code idleTimeout}).</li>
+ *   <li>idle: from the end of a plain HTTP answer to the next request on the same keep-alive
+ *   connection ({@code idleTimeout}). A request being answered (a slow history query) is not idle,
+ *   nor is a connection whose peer is still reading an answer; one whose peer stopped reading is.</li>
  * </ul>
  * An open WebSocket has no deadline here: its heartbeat decides. A connection is counted from the
  * moment it is accepted ({@link #admit}, before TLS), so sockets that never complete a handshake
@@ -44,6 +45,8 @@ public final class ConnectionGuard {
     final boolean healthChecksOnly;
     long timer = -1;
     ConnectionPhase phase;
+    /** Bytes of answers the peer had not read at the last idle check: what it read since tells it is still reading. */
+    long unwrittenAtLastCheck;
 
     Guarded(String id, String address, Object key, boolean healthChecksOnly) {
       this.id = id;
@@ -169,11 +172,26 @@ public final class ConnectionGuard {
     }
   }
 
+  /**
+   * Whether a connection under its idle deadline is still at work: answering a request, or its peer
+   * reading an answer (fewer bytes wait for it than at the last check). A peer that stopped reading is not.
+   */
+  private static boolean stillBusy(Guarded guarded) {
+    VertxInternals.HttpActivity activity = VertxInternals.activity(guarded.key);
+    long before = guarded.unwrittenAtLastCheck;
+    guarded.unwrittenAtLastCheck = activity.unwrittenBytes();
+    return activity.answering() || activity.unwrittenBytes() > 0 && activity.unwrittenBytes() != before;
+  }
+
   private void deadline(Guarded guarded, ConnectionPhase phase, long millis) {
     vertx.cancelTimer(guarded.timer);
     guarded.phase = phase;
     guarded.timer = vertx.setTimer(millis, id -> {
       if (guarded.phase != phase || guarded.timer != id) {
+        return;
+      }
+      if (phase == ConnectionPhase.IDLE && stillBusy(guarded)) {
+        deadline(guarded, phase, millis); // idle time counts from the end of the answer
         return;
       }
       metrics.connectionTimedOut(phase);

@@ -64,6 +64,8 @@ public final class VertxInternals {
   private static final Field CONNECTION_WRITE_QUEUE = field(VertxConnection.class, "outboundMessageQueue");
   private static final Field WRITE_QUEUE_MESSAGES = field(OutboundMessageQueue.class, "mqp");
   private static final Field MESSAGES_QUEUE = field(MessagePassingQueue.class, "queue");
+  /** The request an HTTP/1.x connection is answering (null between requests), for {@link #activity}. */
+  private static final Field RESPONSE_IN_PROGRESS = field(io.vertx.core.http.impl.Http1xServerConnection.class, "responseInProgress");
 
   private VertxInternals() {
   }
@@ -100,6 +102,27 @@ public final class VertxInternals {
     } else if (key instanceof HttpConnection connection) {
       connection.close();
     }
+  }
+
+  /**
+   * What a plain HTTP connection is doing, for its idle deadline: whether it is answering a request
+   * (from its headers to the end of its answer, however long the answer takes to produce), and how
+   * many bytes of answers wait for the peer to read them.
+   */
+  public record HttpActivity(boolean answering, long unwrittenBytes) {
+    public static final HttpActivity IDLE = new HttpActivity(false, 0);
+  }
+
+  /** The activity of the connection under {@code key} ({@link #connectionKey}); idle when it cannot be told. */
+  public static HttpActivity activity(Object key) {
+    if (!(key instanceof Channel channel)) {
+      return HttpActivity.IDLE;
+    }
+    Channel.Unsafe unsafe = channel.unsafe();
+    long unwritten = unsafe.outboundBuffer() == null ? 0 : unsafe.outboundBuffer().totalPendingWriteBytes();
+    VertxHandler<?> handler = channel.pipeline().get(VertxHandler.class);
+    boolean answering = handler != null && get(RESPONSE_IN_PROGRESS, handler.getConnection()) != null;
+    return new HttpActivity(answering, unwritten);
   }
 
   /** Whether the TCP socket of {@code connection} is still open (when it cannot be told: true). */

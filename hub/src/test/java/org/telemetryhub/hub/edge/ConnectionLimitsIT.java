@@ -124,6 +124,85 @@ class ConnectionLimitsIT {
     }
   }
 
+  /**
+   * Verifies that a request that takes longer than the idle timeout gets its answer: a history
+   * query to an InfluxDB that stopped answering (a real influxd behind a proxy that turned into a
+   * black hole) is answered with the store's error once the client gives up on it, and only then
+   * does the idle deadline start. Before, the connection was closed 1 s into the request, unanswered.
+   */
+  @Test
+  void aRequestLongerThanTheIdleTimeoutIsAnswered() throws Exception {
+    try (org.telemetryhub.hub.testing.InfluxServer influx = org.telemetryhub.hub.testing.InfluxServer.start(dataDir.resolve("influx"));
+         org.telemetryhub.hub.testing.FaultProxy proxy =
+             org.telemetryhub.hub.testing.FaultProxy.to(Integer.parseInt(influx.url().replaceAll(".*:", "")));
+         TestHub hub = TestHub.start(dataDir.resolve("hub"), "--idle-timeout=1s", "--store=influx",
+             "--influx-url=http://127.0.0.1:" + proxy.port())) {
+      proxy.mode(org.telemetryhub.hub.testing.FaultProxy.Mode.BLACK_HOLE);
+      Socket socket = open(hub.port(), ATTACKER);
+      String token = org.telemetryhub.hub.testing.Tokens.api("reader", org.telemetryhub.hub.auth.ApiAccess.Role.READ);
+      socket.getOutputStream().write(("GET /api/devices/dev-1/readings HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+          + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      long started = System.nanoTime();
+      String received = readUntilClosed(socket, Duration.ofSeconds(40));
+      long tookMillis = (System.nanoTime() - started) / 1_000_000;
+      System.out.println("answered after " + tookMillis + " ms: " + received);
+      assertTrue(received != null && received.startsWith("HTTP/1.1 5"), "the store's error, not a closed connection: " + received);
+      assertTrue(tookMillis > 1_000, "the answer came after the idle timeout");
+    }
+  }
+
+  /**
+   * Verifies that the idle deadline starts once an answer has been written, not when its request
+   * started: a client that reads a large answer (the fleet of 30,000 devices, about 9 MB: more
+   * than the kernel's socket buffers hold) slowly, for several times the idle timeout, gets all of
+   * it, and the connection is closed as idle after it.
+   */
+  @Test
+  void aSlowReaderOfALargeAnswerGetsAllOfIt() throws Exception {
+    long now = Instant.now().getEpochSecond();
+    try (org.telemetryhub.hub.store.rocksdb.RocksReadingStore store =
+             org.telemetryhub.hub.store.rocksdb.RocksReadingStore.open(dataDir, 2)) {
+      List<org.telemetryhub.hub.protocol.Reading> readings = new ArrayList<>();
+      for (int i = 0; i < 30_000; i++) {
+        readings.add(new org.telemetryhub.hub.protocol.Reading(String.format("dev-%05d", i), now - 60, 21.5f, 40f, 1000f));
+      }
+      store.write(readings);
+    }
+    try (TestHub hub = TestHub.start(dataDir, "--idle-timeout=1s")) {
+      Socket socket = new Socket();
+      sockets.add(socket);
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new InetSocketAddress("127.0.0.1", hub.port()), 5_000);
+      String token = org.telemetryhub.hub.testing.Tokens.api("reader", org.telemetryhub.hub.auth.ApiAccess.Role.READ);
+      socket.getOutputStream().write(("GET /api/devices HTTP/1.1\r\n"
+          + "Host: x\r\nAuthorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      socket.setSoTimeout(10_000);
+      java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+      byte[] buffer = new byte[16384];
+      long started = System.nanoTime();
+      try {
+        int read;
+        while ((read = in.read(buffer)) >= 0) {
+          received.write(buffer, 0, read);
+          Thread.sleep(4); // about 3 MB/s at most: the answer takes several idle timeouts to read
+        }
+      } catch (java.net.SocketException reset) {
+        // what arrived before the reset is judged below
+      }
+      long readMillis = (System.nanoTime() - started) / 1_000_000;
+      String text = received.toString(StandardCharsets.US_ASCII);
+      int bodyStart = text.indexOf("\r\n\r\n") + 4;
+      java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(text);
+      assertTrue(text.startsWith("HTTP/1.1 200") && length.find(), text.substring(0, Math.min(300, text.length())));
+      int expected = Integer.parseInt(length.group(1));
+      System.out.println("read " + (text.length() - bodyStart) + " of " + expected + " bytes in " + readMillis + " ms");
+      assertTrue(readMillis > 2_000, "the answer took " + readMillis + " ms to read, more than the idle timeout of 1 s");
+      assertEquals(expected, text.length() - bodyStart, "the whole answer arrived");
+      assertEquals(1.0, hub.api().metric("hub_tcp_connections_timed_out_total{phase=\"idle\"}"), "then closed as idle");
+    }
+  }
+
   /** Verifies that a connection that asked to upgrade and is no WebSocket by the upgrade timeout is closed. */
   @Test
   void anUpgradeThatDoesNotHappenIsClosed() throws Exception {

@@ -24,8 +24,7 @@ final class Heartbeat {
   private final ServerWebSocket ws;
   private final Listener listener;
   private final Heartbeats.Wheel wheel;
-  private long lastHeardNanos = System.nanoTime();
-  private boolean suspended;
+  private final PeerSilence silence = new PeerSilence(System.nanoTime());
   /** The wheel's links: the slot this heartbeat is in (-1 when on no wheel) and its neighbours there. */
   int slot = -1;
   Heartbeat previous;
@@ -44,16 +43,15 @@ final class Heartbeat {
 
   /** Something arrived from the peer: it is alive. */
   void heard() {
-    lastHeardNanos = System.nanoTime();
+    silence.heard(System.nanoTime());
   }
 
   /**
    * While the hub itself stops reading the socket (backpressure), the peer's pongs cannot be
-   * heard: no timeout then, and the clock restarts on resume.
+   * heard: no timeout then, and that time is not counted as the peer's silence.
    */
   void suspend(boolean suspend) {
-    suspended = suspend;
-    heard();
+    silence.suspend(suspend, System.nanoTime());
   }
 
   void stop() {
@@ -62,8 +60,8 @@ final class Heartbeat {
 
   /** Once per interval, from the wheel. */
   void tick(long nowNanos) {
-    long quietNanos = nowNanos - lastHeardNanos;
-    if (!suspended && quietNanos > wheel.timeoutNanos()) {
+    long quietNanos = silence.quietNanos(nowNanos);
+    if (!silence.suspended() && quietNanos > wheel.timeoutNanos()) {
       stop();
       listener.onTimeout(quietNanos / 1_000_000);
       return;

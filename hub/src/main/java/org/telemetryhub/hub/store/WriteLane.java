@@ -293,7 +293,19 @@ final class WriteLane {
       }
     }
     waitingReadings -= readings.size();
-    waitingSinceNanos = System.nanoTime();
+    waitingSinceNanos = oldestWaiting();
+  }
+
+  /**
+   * When the oldest frame still waiting was submitted: what is left behind by a full batch keeps
+   * the age it has (a connection's frames wait in order, so its oldest is the first).
+   */
+  private long oldestWaiting() {
+    long oldest = System.nanoTime();
+    for (AckSink sink : turns) {
+      oldest = Math.min(oldest, waiting.get(sink).peekFirst().submittedNanos());
+    }
+    return oldest;
   }
 
   private void writeWithRetry(List<Reading> readings) throws InterruptedException {

@@ -36,12 +36,15 @@ class StoreWriterTest {
     volatile Error error;
     final AtomicInteger attempts = new AtomicInteger();
     final List<String> writerThreads = new CopyOnWriteArrayList<>();
+    /** When each stored batch's write began (System.nanoTime). */
+    final List<Long> writeStarts = new CopyOnWriteArrayList<>();
     volatile int lanes = 1;
     volatile long writeMillis;
     /** While set, writes wait for it: the test queues everything before the store takes anything more. */
     volatile java.util.concurrent.CountDownLatch hold;
 
     @Override public void write(List<Reading> batch) throws StoreException {
+      long started = System.nanoTime();
       attempts.incrementAndGet();
       if (failing.get()) {
         throw new StoreException("disk on fire", null);
@@ -65,6 +68,7 @@ class StoreWriterTest {
       if (writeMillis > 0) {
         LockSupport.parkNanos(writeMillis * 1_000_000);
       }
+      writeStarts.add(started);
       writerThreads.add(Thread.currentThread().getName());
       batches.add(List.copyOf(batch));
     }
@@ -158,6 +162,30 @@ class StoreWriterTest {
     writer.submit("d", readings("d", 60, 60), 120, acks, context);
     Poll.untilEquals("ack", WAIT, 120L, acks::last);
     assertEquals(1, store.batches.size(), "one batch, closed by size, not by the 30 s age");
+  }
+
+  /**
+   * Readings left behind by a full batch keep their age: frames submitted while the lane was
+   * writing, more than a batch of them, are written by their own submission time plus the batch
+   * age (3 s), as soon as the lane is free, not a whole batch age after the full batch was taken.
+   */
+  @Test
+  void readingsLeftBehindByAFullBatchKeepTheirAge() throws Exception {
+    start(100, Duration.ofSeconds(3), 100_000);
+    store.writeMillis = 1000;
+    Acks acks = new Acks();
+    writer.submit("d", readings("d", 0, 100), 100, acks, context); // a full batch: written at once, for 1 s
+    Thread.sleep(100);
+    long submitted = System.nanoTime();
+    for (int i = 1; i <= 3; i++) { // taken when the lane is free: 100 make the next batch, 50 are left behind
+      writer.submit("d", readings("d", 50 * (i + 1), 50), 100 + 50 * i, acks, context);
+    }
+    Poll.untilEquals("ack", WAIT, 250L, acks::last);
+    assertEquals(List.of(100, 100, 50), store.batches.stream().map(List::size).toList());
+    long leftBehindWrittenAfterMillis = (store.writeStarts.get(2) - submitted) / 1_000_000;
+    System.out.println("the 50 left behind were written " + leftBehindWrittenAfterMillis + " ms after their submission");
+    assertTrue(leftBehindWrittenAfterMillis < 3_500, "written " + leftBehindWrittenAfterMillis
+        + " ms after their submission with a batch age of 3 s (the clock restarted when the full batch was taken: about 3,900 ms)");
   }
 
   @Test

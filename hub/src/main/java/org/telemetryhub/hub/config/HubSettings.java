@@ -415,19 +415,15 @@ public final class HubSettings {
   public Path clusterTlsCa() { return clusterTlsCa; }
   public boolean clusterInsecure() { return clusterInsecure; }
 
-  /** --node-name, or what names this hub by default: its cluster address in a cluster, else the host name. */
+  /**
+   * --node-name, or what names this hub by default: its cluster address in a cluster, else the
+   * machine's host name. Worked out once: the name must not change while the hub runs.
+   */
   public String nodeName() {
-    if (nodeName != null && !nodeName.isBlank()) {
-      return nodeName;
+    if (nodeName == null || nodeName.isBlank()) {
+      nodeName = cluster ? clusterHost + ":" + clusterPort : HostName.ofThisMachine();
     }
-    if (cluster) {
-      return clusterHost + ":" + clusterPort;
-    }
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      return "hub";
-    }
+    return nodeName;
   }
 
   /** --max-connections, or nine tenths of the open-file limit when it is 0 (the rest is left for files and the JVM). */

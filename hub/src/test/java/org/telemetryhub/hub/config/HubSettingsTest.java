@@ -71,6 +71,18 @@ class HubSettingsTest {
     assertEquals(List.of(), settings.problems());
   }
 
+  /**
+   * Verifies that a hub outside a cluster is named after the machine as the kernel names it (no
+   * resolver lookup, which can block), worked out once and the same at every call.
+   */
+  @Test
+  void theDefaultNodeNameIsTheKernelsHostNameWorkedOutOnce() throws Exception {
+    HubSettings settings = parse(Map.of(), new Properties());
+    String name = settings.nodeName();
+    assertEquals(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip(), name);
+    org.junit.jupiter.api.Assertions.assertSame(name, settings.nodeName());
+  }
+
   @Test
   void aClusterNeedsTheSharedStore() {
     List<String> problems = parse(Map.of(), new Properties(), "--cluster", "--cluster-insecure").problems();

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.telemetryhub.hub.cli.TrustOptions;
 import org.telemetryhub.hub.config.DurationConverter;
+import org.telemetryhub.hub.config.TokenSecretRule;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -228,6 +229,9 @@ public final class FleetSettings {
     }
     if (chaosMalformedPerSecond < 0) {
       problems.add("chaos-malformed-per-second must not be negative");
+    }
+    if (tokenSecret != null && TokenSecretRule.problemWith("token-secret", tokenSecret) != null) {
+      problems.add(TokenSecretRule.problemWith("token-secret", tokenSecret));
     }
     return problems;
   }

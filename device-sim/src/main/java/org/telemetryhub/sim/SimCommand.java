@@ -143,7 +143,12 @@ public final class SimCommand implements Callable<Integer> {
             + ": give --token-secret, --token-secret-file, --tokens FILE, or --no-auth");
         return null;
       }
-      secret = SecretFile.read(settings.tokenSecretFile).signing();
+      try {
+        secret = SecretFile.read(settings.tokenSecretFile).signing();
+      } catch (IllegalArgumentException e) {
+        System.err.println("device-sim: the token secret in " + settings.tokenSecretFile + " cannot sign tokens: " + e.getMessage());
+        return null;
+      }
     }
     String signingSecret = secret;
     return vertx -> TokenSource.fromSecret(vertx, signingSecret);

@@ -177,10 +177,9 @@ final class SimDevice {
   /** Sends whatever the outbox holds unsent, in frames of up to {@code batch}, within the window in load mode. */
   private void flush() {
     WebSocket socket = ws;
-    if (socket == null) {
-      return;
-    }
-    while (true) {
+    // A socket closed by the hub (or taken over by another connection of the same id) stays in
+    // ws until its close handler runs: asking it anything then throws "WebSocket is closed".
+    while (socket != null && !socket.isClosed()) {
       if (settings.load && settings.loadRate == 0) {
         while (generating && outbox.size() < settings.window) {
           generate();

@@ -46,6 +46,50 @@ class FleetIT {
     assertTrue(noHub.contains("last_failure=\"connection refused by 127.0.0.1:" + closedPort + " (is a hub listening there?)\""), noHub);
   }
 
+  /** Verifies that a token secret too short to sign is a bad option: one line saying so, exit 2, no stack trace. */
+  @Test
+  void aShortTokenSecretIsABadOption() throws Exception {
+    Process sim = new ProcessBuilder(java(), "-jar", Path.of("target", "device-sim.jar").toString(), "--url", "ws://127.0.0.1:1",
+        "--token-secret", "too-short").redirectErrorStream(true).start();
+    String printed = new String(sim.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(sim.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(2, sim.exitValue(), printed);
+    assertTrue(printed.contains("token-secret must be at least 32 characters long"), printed);
+    assertTrue(!printed.contains("Exception") && !printed.contains("\tat "), printed);
+  }
+
+  /**
+   * Verifies that two fleets with the same ids, which take each other's connections over and over
+   * (the hub closes the older with 4000), go on without an error: a device no longer writes to a
+   * socket the hub has closed ("WebSocket is closed", over a thousand stack traces in 30 s before).
+   */
+  @Test
+  void twoFleetsWithTheSameIdsRaiseNoErrors() throws Exception {
+    try (TestHub hub = TestHub.start(dataDir.resolve("hub"))) {
+      List<Process> fleets = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        fleets.add(new ProcessBuilder(java(), "-jar", Path.of("target", "device-sim.jar").toString(), "--url", hub.url(),
+            "--token-secret", TestHub.SECRET, "--devices", "50", "--duration", "8s", "--drain", "1s", "--batch", "4",
+            "--backoff-initial", "100ms", "--backoff-max", "200ms").redirectErrorStream(true).start());
+      }
+      for (Process fleet : fleets) {
+        String printed = new String(fleet.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(fleet.waitFor(60, TimeUnit.SECONDS));
+        java.util.regex.Matcher reconnects = java.util.regex.Pattern.compile("reconnects=(\\d+)").matcher(printed);
+        long most = 0;
+        while (reconnects.find()) {
+          most = Math.max(most, Long.parseLong(reconnects.group(1)));
+        }
+        assertTrue(most > 0, "the fleets did take each other's connections: " + printed);
+        assertTrue(!printed.contains("WebSocket is closed") && !printed.contains("Exception"), printed);
+      }
+    }
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
   /** Two devices for 3 s against {@code url}; what device-sim printed. */
   private static String runBriefly(String url, String... auth) throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.telemetryhub.hub.config.TokenSecretRule;
 
 /**
  * The secrets that sign and check tokens: the first signs every new token, all of them are
@@ -20,7 +21,7 @@ import java.util.List;
  */
 public record KeyRing(List<String> secrets) {
 
-  public static final int MIN_SECRET_LENGTH = 32;
+  public static final int MIN_SECRET_LENGTH = TokenSecretRule.MIN_LENGTH;
 
   public KeyRing {
     if (secrets.isEmpty()) {
@@ -28,8 +29,9 @@ public record KeyRing(List<String> secrets) {
           + " characters is needed");
     }
     for (String secret : secrets) {
-      if (secret.length() < MIN_SECRET_LENGTH) {
-        throw new IllegalArgumentException("a token secret must be at least " + MIN_SECRET_LENGTH + " characters long");
+      String problem = TokenSecretRule.problemWith("a token secret", secret);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
       }
     }
     secrets = List.copyOf(secrets);

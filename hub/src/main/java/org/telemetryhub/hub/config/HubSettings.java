@@ -548,8 +548,8 @@ public final class HubSettings {
     if (maxRequestSize < 256 || maxRequestSize > 16 * 1024 * 1024) {
       problems.add("max-request-size must be between 256 bytes and 16 MiB, not " + maxRequestSize);
     }
-    if (tokenSecret != null && tokenSecret.length() < 32) {
-      problems.add("token-secret must be at least 32 characters long");
+    if (tokenSecret != null && TokenSecretRule.problemWith("token-secret", tokenSecret) != null) {
+      problems.add(TokenSecretRule.problemWith("token-secret", tokenSecret));
     }
     if (tokenSecret != null && tokenSecretFile != null) {
       problems.add("give token-secret or token-secret-file, not both");

@@ -16,6 +16,10 @@ import java.time.Duration;
  */
 public final class InfluxMetricsPush {
 
+  /** Micrometer's own defaults for the push. */
+  private static final Duration PUSH_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration PUSH_READ_TIMEOUT = Duration.ofSeconds(10);
+
   private InfluxMetricsPush() {
   }
 
@@ -67,7 +71,9 @@ public final class InfluxMetricsPush {
         return InfluxApiVersion.V1;
       }
     };
-    InfluxMeterRegistry registry = new InfluxMeterRegistry(config, Clock.SYSTEM);
+    // One line when pushing stops working and one when it works again, not a stack trace per step.
+    InfluxMeterRegistry registry = InfluxMeterRegistry.builder(config).clock(Clock.SYSTEM)
+        .httpClient(PushStateLog.over(url, PUSH_CONNECT_TIMEOUT, PUSH_READ_TIMEOUT)).build();
     registry.config().commonTags("node", node);
     // InfluxDB cannot compute percentiles from Prometheus-style buckets: the latency timers also
     // push their 50th, 99th and 99.9th percentiles (measurement <name>_percentile, tag phi), here only.

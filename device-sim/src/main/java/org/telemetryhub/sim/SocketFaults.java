@@ -1,7 +1,7 @@
 package org.telemetryhub.sim;
 
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
+import org.telemetryhub.hub.internals.ClientSocketInternals;
 
 /** What a real network does to a socket, done on purpose: drop it, or stop reading from it. */
 final class SocketFaults {
@@ -11,17 +11,11 @@ final class SocketFaults {
 
   /** Ends the TCP connection without a closing handshake, as a lost link or a dead device would. */
   static void drop(WebSocket ws) {
-    if (ws instanceof WebSocketInternal internal) {
-      internal.channelHandlerContext().close(); // from Vert.x's own handler: no close frame is sent
-    } else {
-      ws.close();
-    }
+    ClientSocketInternals.drop(ws);
   }
 
   /** Stops (or resumes) reading the socket: pings go unanswered, acks unread, while sending still works. */
   static void deaf(WebSocket ws, boolean deaf) {
-    if (ws instanceof WebSocketInternal internal) {
-      internal.channelHandlerContext().channel().config().setAutoRead(!deaf);
-    }
+    ClientSocketInternals.deaf(ws, deaf);
   }
 }

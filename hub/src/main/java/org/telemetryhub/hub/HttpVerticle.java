@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.api.ApiRoutes;
 import org.telemetryhub.hub.edge.ConnectionGuard;
 import org.telemetryhub.hub.process.FatalErrors;
-import org.telemetryhub.hub.websocket.VertxInternals;
+import org.telemetryhub.hub.internals.ConnectionInternals;
+import org.telemetryhub.hub.internals.UpgradeInternals;
 
 /**
  * One HTTP server on one event loop; the hub deploys one per event loop, all on the same port.
@@ -43,7 +44,7 @@ final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(options)
         .connectionHandler(connection -> {
           guard.accepted(connection);
-          VertxInternals.boundCompression(connection, compression);
+          UpgradeInternals.boundCompression(connection, compression);
         })
         // What fails on a connection before it is a WebSocket (Vert.x would only trace it): an
         // error the process cannot go on from ends it; the rest ends that connection alone.
@@ -54,7 +55,7 @@ final class HttpVerticle extends VerticleBase {
           }
         });
     // Connections are counted and limited as they are accepted, before a TLS handshake they may never complete.
-    return server.listen().compose(listening -> VertxInternals.watchAccepts(listening, options.isSsl(), guard::admit)
+    return server.listen().compose(listening -> ConnectionInternals.watchAccepts(listening, options.isSsl(), guard::admit)
         .map(installed -> {
           if (!installed) {
             LOG.warn("connections are counted only once Vert.x has made them HTTP connections (after TLS): this Vert.x "

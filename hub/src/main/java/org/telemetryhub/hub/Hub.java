@@ -60,9 +60,9 @@ import org.telemetryhub.hub.store.EventSink;
 import org.telemetryhub.hub.store.ReadingStore;
 import org.telemetryhub.hub.store.RetentionTask;
 import org.telemetryhub.hub.store.StoreException;
-import org.telemetryhub.hub.store.StoreBackend;
+import org.telemetryhub.hub.backend.StoreBackend;
 import org.telemetryhub.hub.store.StoreWriter;
-import org.telemetryhub.hub.websocket.VertxInternals;
+import org.telemetryhub.hub.internals.UpgradeInternals;
 
 /**
  * A running hub: builds the parts from the settings, starts them in order and stops them in
@@ -106,7 +106,6 @@ public final class Hub {
    * test thread, never from an event loop.
    */
   public static Hub start(HubSettings settings) throws Exception {
-    HeapHeadroom.apply();
     Clock clock = Clock.systemUTC();
     PrometheusEndpoint prometheus = new PrometheusEndpoint();
     // Every meter goes to the Prometheus endpoint and, when the store backend has one, where it pushes them.
@@ -277,7 +276,7 @@ public final class Hub {
     }
     List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
     // A compressed request inflates to at most one byte over the limit: the limit's own check then refuses it (1009).
-    var compression = VertxInternals.boundedCompression(settings.maxRequestSize() + 1);
+    var compression = UpgradeInternals.boundedCompression(settings.maxRequestSize() + 1);
     await(vertx.deployVerticle(() -> {
       HttpVerticle server = new HttpVerticle(routes, guard, options, compression);
       servers.add(server);

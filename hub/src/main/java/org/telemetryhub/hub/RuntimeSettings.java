@@ -9,7 +9,8 @@ import org.telemetryhub.hub.cluster.ClusterOptions;
 import org.telemetryhub.hub.config.HubSettings;
 import org.telemetryhub.hub.protocol.ValidRanges;
 import org.telemetryhub.hub.pubsub.SubscriberChannel;
-import org.telemetryhub.hub.store.StoreBackend;
+import org.telemetryhub.hub.backend.StoreBackend;
+import org.telemetryhub.hub.store.influx.InfluxSettings;
 
 /**
  * The runtime types the settings describe, built here in the composition root so that the
@@ -54,7 +55,7 @@ public final class RuntimeSettings {
 
   static StoreBackend.Choice storeChoice(HubSettings settings) {
     return new StoreBackend.Choice(StoreBackend.Kind.valueOf(settings.store().toUpperCase(Locale.ROOT)), settings.dataDir(), settings.storeShards(),
-        new StoreBackend.Influx(settings.influxUrl(), settings.influxDatabase(), settings.influxRetentionPolicy(),
+        new InfluxSettings(settings.influxUrl(), settings.influxDatabase(), settings.influxRetentionPolicy(),
             settings.influxUser(), settings.influxPassword(), settings.influxWritesInFlight(), settings.influxGzip(),
             settings.influxMetricsStep()),
         Duration.ofDays(settings.retentionDays()), settings.nodeName());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -26,13 +28,13 @@ class ArchitectureTest {
   /** Layer of every package, lowest first. "" is the root package, where the hub is composed. */
   private static final Map<String, Integer> LAYER = Map.ofEntries(
       Map.entry("address", 0), Map.entry("config", 0), Map.entry("files", 0), Map.entry("logging", 0),
-      Map.entry("process", 0),
+      Map.entry("process", 0), Map.entry("internals", 0),
       Map.entry("client", 0),
       Map.entry("protocol", 1),
       Map.entry("liveness", 2), Map.entry("alerts", 2),
       Map.entry("metrics", 3), Map.entry("auth", 3),
       Map.entry("websocket", 4), Map.entry("store", 4),
-      Map.entry("edge", 5),
+      Map.entry("edge", 5), Map.entry("backend", 5),
       Map.entry("device", 6), Map.entry("pubsub", 6),
       Map.entry("fanout", 7), Map.entry("api", 7), Map.entry("cluster", 7),
       Map.entry("", 8),
@@ -93,5 +95,25 @@ class ArchitectureTest {
   @Test
   void packagesAreFreeOfCycles() {
     slices().matching(HUB + ".(*)..").should().beFreeOfCycles().check(hub);
+  }
+
+  /**
+   * Verifies that there is no cycle at any level: each package is a slice of its own, sub-packages
+   * (store.sqlite apart from store) and the root package included.
+   */
+  @Test
+  void everyPackageAtEveryLevelIsFreeOfCycles() {
+    SliceAssignment everyPackage = new SliceAssignment() {
+      @Override
+      public SliceIdentifier getIdentifierOf(JavaClass type) {
+        return type.getPackageName().startsWith(HUB) ? SliceIdentifier.of(type.getPackageName()) : SliceIdentifier.ignore();
+      }
+
+      @Override
+      public String getDescription() {
+        return "every package of the hub, sub-packages and the root included";
+      }
+    };
+    slices().assignedFrom(everyPackage).should().beFreeOfCycles().check(hub);
   }
 }

@@ -42,6 +42,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     // This process is the hub: an error it cannot go on from ends it, for its supervisor to restart.
     FatalErrors.endProcessOnFatal();
+    HeapHeadroom.apply();
     Hub hub;
     try {
       hub = Hub.start(settings);

@@ -15,7 +15,7 @@ import org.telemetryhub.hub.logging.LogThrottle;
 import org.telemetryhub.hub.metrics.ConnectionPhase;
 import org.telemetryhub.hub.metrics.ConnectionRefusal;
 import org.telemetryhub.hub.metrics.HubMetrics;
-import org.telemetryhub.hub.websocket.VertxInternals;
+import org.telemetryhub.hub.internals.ConnectionInternals;
 
 /**
  * Every TCP connection of the hub, from accept to close: admitted within the connection limits
@@ -68,7 +68,7 @@ public final class ConnectionGuard {
   private final long upgradeTimeoutMillis;
   private final long idleTimeoutMillis;
   /**
-   * Keyed by {@link VertxInternals#connectionKey}, not by the HTTP connection: an upgraded
+   * Keyed by {@link ConnectionInternals#connectionKey}, not by the HTTP connection: an upgraded
    * connection's HTTP object (its upgrade request, headers and write queue) is not kept alive here.
    */
   private final ConcurrentMap<Object, Guarded> connections = new ConcurrentHashMap<>();
@@ -89,9 +89,9 @@ public final class ConnectionGuard {
   /**
    * A TCP connection was accepted, before anything else runs on it (TLS, HTTP): counts it and
    * starts its header deadline, or refuses it. Called on its event loop by the hook at accept
-   * ({@link VertxInternals#watchAccepts}). Returns whether it was admitted.
+   * ({@link ConnectionInternals#watchAccepts}). Returns whether it was admitted.
    */
-  public boolean admit(VertxInternals.GuardedSocket socket) {
+  public boolean admit(ConnectionInternals.GuardedSocket socket) {
     String address = socket.remoteAddress();
     ConnectionRefusal refusal = limits.tryAcquire(address);
     if (refusal != null) {
@@ -127,9 +127,9 @@ public final class ConnectionGuard {
    * admitted now.
    */
   public void accepted(HttpConnection connection) {
-    Object key = VertxInternals.connectionKey(connection);
-    if (!connections.containsKey(key) && VertxInternals.isOpen(connection)) {
-      admit(VertxInternals.guardedSocket(connection));
+    Object key = ConnectionInternals.connectionKey(connection);
+    if (!connections.containsKey(key) && ConnectionInternals.isOpen(connection)) {
+      admit(ConnectionInternals.guardedSocket(connection));
     }
   }
 
@@ -140,7 +140,7 @@ public final class ConnectionGuard {
    */
   public boolean requestArrived(HttpServerRequest request) {
     HttpConnection connection = request.connection();
-    Guarded guarded = connections.get(VertxInternals.connectionKey(connection));
+    Guarded guarded = connections.get(ConnectionInternals.connectionKey(connection));
     if (guarded == null) {
       return true;
     }
@@ -165,7 +165,7 @@ public final class ConnectionGuard {
 
   /** The request's connection is now an open WebSocket: its heartbeat takes over. */
   public void upgraded(HttpServerRequest request) {
-    Guarded guarded = connections.get(VertxInternals.connectionKey(request.connection()));
+    Guarded guarded = connections.get(ConnectionInternals.connectionKey(request.connection()));
     if (guarded != null) {
       vertx.cancelTimer(guarded.timer);
       guarded.phase = null;
@@ -177,7 +177,7 @@ public final class ConnectionGuard {
    * reading an answer (fewer bytes wait for it than at the last check). A peer that stopped reading is not.
    */
   private static boolean stillBusy(Guarded guarded) {
-    VertxInternals.HttpActivity activity = VertxInternals.activity(guarded.key);
+    ConnectionInternals.HttpActivity activity = ConnectionInternals.activity(guarded.key);
     long before = guarded.unwrittenAtLastCheck;
     guarded.unwrittenAtLastCheck = activity.unwrittenBytes();
     return activity.answering() || activity.unwrittenBytes() > 0 && activity.unwrittenBytes() != before;
@@ -199,7 +199,7 @@ public final class ConnectionGuard {
       if (count > 0) {
         EventLog.connectionTimedOut(guarded.id, guarded.address, phase.tag(), millis, count);
       }
-      VertxInternals.close(guarded.key);
+      ConnectionInternals.close(guarded.key);
     });
   }
 }

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 import org.telemetryhub.hub.auth.AuthException;
 import org.telemetryhub.hub.logging.EventLog;
 import org.telemetryhub.hub.logging.Refusal;
-import org.telemetryhub.hub.websocket.VertxInternals;
+import org.telemetryhub.hub.internals.UpgradeInternals;
 
 /**
  * The one way an upgrade request becomes an open WebSocket, for both channels, after each
@@ -59,10 +59,10 @@ public final class UpgradeFlow {
         Refusal.refuse(request, connectionId, 400, "expected a WebSocket upgrade request");
       } else {
         if (!options.compression()) {
-          VertxInternals.refuseCompression(request);
+          UpgradeInternals.refuseCompression(request);
         }
         // Frames a client sent with its upgrade request wait for the socket instead of being lost.
-        VertxInternals.EarlyFrames early = VertxInternals.holdEarlyFrames(request, EARLY_FRAMES_MAX_BYTES);
+        UpgradeInternals.EarlyFrames early = UpgradeInternals.holdEarlyFrames(request, EARLY_FRAMES_MAX_BYTES);
         request.toWebSocket().onSuccess(ws -> {
           guard.upgraded(request);
           opener.open(ws, Vertx.currentContext(), result.result());

@@ -33,7 +33,12 @@ public final class EventLog {
         connectionId, remote, kind, p(name), code, p(reason), countName, count, millisOpen);
   }
 
-  public static void violation(String connectionId, String kind, String name, String remote, int code, String reason) {
+  /**
+   * The hub decided to end a connection, for a client error (a bad frame, bad text) or a refusal of
+   * its own (a revoked or expired token, a subscriber over its limit, one too slow): logged as the
+   * close frame goes out. The line that follows it, "closed", is logged when the socket has closed.
+   */
+  public static void closing(String connectionId, String kind, String name, String remote, int code, String reason) {
     LOG.warn("conn={} remote={} {}={} closing code={} reason=\"{}\"", connectionId, remote, kind, p(name), code, p(reason));
   }
 

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Set;
 import org.telemetryhub.hub.address.TopicFilter;
 import org.telemetryhub.hub.auth.SubscriberGrant;
-import org.telemetryhub.hub.websocket.BurstWriter;
 import org.telemetryhub.hub.websocket.CloseCause;
 import org.telemetryhub.hub.websocket.HubWebSocket.PauseReason;
 import org.telemetryhub.hub.websocket.HubWebSocket;
-import org.telemetryhub.hub.websocket.VertxInternals;
+import org.telemetryhub.hub.internals.BurstWriter;
+import org.telemetryhub.hub.internals.WebSocketInternals;
 
 /**
  * One subscriber's connection: its requests (the {@link SubscriberProtocol}), its subscriptions
@@ -43,12 +43,8 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
   private final SubscriberQueue queue;
   private final BurstWriter writer;
   private final Set<TopicFilter> subscriptions = new LinkedHashSet<>();
-  /**
-   * The (device, ts) of readings a resume replayed, kept a while after the seam: in a cluster a live
-   * copy from another node can arrive after the replay that already carried it.
-   */
-  private volatile ReplayedReadings replayedRecently;
-  private static final long LATE_COPIES_MILLIS = 10_000;
+  /** Where the replies of a lookup (stored and retained messages) meet the live messages. */
+  private final ResumeSeam seam;
   /** The request being answered a page at a time, or null: one at a time, since no request is read meanwhile. */
   private Lookup lookup;
   /** True while the hub works for the lookup (a page, the barrier): the next page waits for it. */
@@ -67,7 +63,8 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
     this.grant = grant;
     this.queue = new SubscriberQueue(channel.limits.queueCapacity(), channel.limits.queueBytes(),
         (policy, count) -> channel.metrics.subscriberMessagesLost(policy.metricTag(), count));
-    this.writer = VertxInternals.burstWriter(ws);
+    this.seam = new ResumeSeam(queue, (millis, action) -> context.owner().setTimer(millis, id -> action.run()));
+    this.writer = WebSocketInternals.burstWriter(ws);
     this.socket = new HubWebSocket(ws, context, connectionId, HubWebSocket.Kind.SUBSCRIBER, grant.name(), grant.credentials(),
         channel.socketSettings, channel.metrics, this);
   }
@@ -117,7 +114,7 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
     // live messages wait in the queue meanwhile (under its bounds), and no further request is read
     // until this one is answered and its replies are within the budget. The replies are looked up
     // a page at a time as the subscriber reads them (pump).
-    queue.holdPublished();
+    seam.hold();
     socket.pause(PauseReason.REPLIES_WAITING);
     lookup = new Lookup(channel, outcome, context);
     fetch(lookup.start());
@@ -168,15 +165,7 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
   private void finishLookup() {
     ReplayedReadings replayed = lookup.replayed();
     lookup = null;
-    if (!replayed.isEmpty()) {
-      replayedRecently = replayed;
-      context.owner().setTimer(LATE_COPIES_MILLIS, id -> {
-        if (replayedRecently == replayed) {
-          replayedRecently = null;
-        }
-      });
-    }
-    queue.releasePublished(held -> replayed.carried(held.message()));
+    seam.release(replayed);
     act(queue.control(List.of()));
     resumeRequestsIfReplied();
   }
@@ -208,8 +197,7 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
   /** Called by publishers on any event loop. */
   @Override
   public void offer(String topic, byte[] message, long publishedNanos) {
-    ReplayedReadings replayed = replayedRecently;
-    if (replayed != null && replayed.carried(message)) {
+    if (seam.lateCopy(message)) {
       return; // the replay carried it
     }
     act(queue.offer(topic, message, publishedNanos));

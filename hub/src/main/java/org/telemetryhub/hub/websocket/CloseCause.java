@@ -1,5 +1,6 @@
 package org.telemetryhub.hub.websocket;
 
+import org.telemetryhub.hub.internals.FrameFault;
 import org.telemetryhub.hub.metrics.InvalidFrame;
 
 /**
@@ -75,12 +76,13 @@ public enum CloseCause {
     return invalidFrame;
   }
 
-  /** The cause behind a close code the frame decoder chose: 1009, 1007, or else a protocol error. */
-  static CloseCause forDecoderCode(int code) {
-    return switch (code) {
-      case 1009 -> TOO_LARGE;
-      case 1007 -> INVALID_TEXT;
-      default -> PROTOCOL_ERROR;
+  /** The cause behind a fault of a frame the decoder or the frame guard refused. */
+  static CloseCause of(FrameFault.Kind fault) {
+    return switch (fault) {
+      case TOO_LARGE -> TOO_LARGE;
+      case INVALID_TEXT -> INVALID_TEXT;
+      case BAD_COMPRESSED_DATA -> BAD_COMPRESSED_DATA;
+      case PROTOCOL_ERROR -> PROTOCOL_ERROR;
     };
   }
 }

@@ -2,12 +2,12 @@ package org.telemetryhub.hub.websocket;
 
 import io.vertx.core.Context;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.ContextInternal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.telemetryhub.hub.internals.ContextInternals;
 
 /**
  * The heartbeats of one channel's sockets: one timer per event loop, not one per socket. Each
@@ -59,7 +59,7 @@ public final class Heartbeats {
 
   /** A heartbeat for {@code ws}, on the wheel of its event loop ({@code context}); it starts with {@link Heartbeat#start}. */
   Heartbeat heartbeat(Context context, ServerWebSocket ws, Heartbeat.Listener listener) {
-    Context base = context instanceof ContextInternal internal ? internal.unwrap() : context;
+    Context base = ContextInternals.eventLoopContext(context);
     return new Heartbeat(ws, listener, wheels.computeIfAbsent(base, Wheel::new));
   }
 

@@ -15,6 +15,8 @@ import org.telemetryhub.hub.logging.EventLog;
 import org.telemetryhub.hub.logging.Printable;
 import org.telemetryhub.hub.metrics.HubMetrics;
 import org.telemetryhub.hub.process.FatalErrors;
+import org.telemetryhub.hub.internals.FrameFault;
+import org.telemetryhub.hub.internals.WebSocketInternals;
 
 /**
  * One WebSocket of the hub, on either channel: what a device connection and a subscriber
@@ -91,6 +93,9 @@ public final class HubWebSocket {
   public record Settings(Heartbeats heartbeats, int maxMessageBytes, String messageName, String countName) {
   }
 
+  /** How long a failed connection waits for the peer to close its side before the hub drops it: the closing timeout. */
+  private static final long FAILED_CONNECTION_LINGER_MILLIS = 1_000;
+
   private final ServerWebSocket ws;
   private final Context context;
   private final String connectionId;
@@ -144,10 +149,10 @@ public final class HubWebSocket {
 
   /** Starts reading, the heartbeat, and logs and counts the opening. */
   public void start() {
-    VertxInternals.compact(ws);
+    WebSocketInternals.compact(ws);
     // The upgrade request's headers (a token among them) were read by the upgrade; the socket would keep them for its life.
     ws.headers().clear();
-    VertxInternals.guardInboundFrames(ws, this::onFrameViolation);
+    WebSocketInternals.guardInboundFrames(ws, this::onFrameViolation);
     ws.frameHandler(this::onFrame);
     ws.exceptionHandler(this::onException);
     ws.closeHandler(ignored -> onClosed());
@@ -215,11 +220,13 @@ public final class HubWebSocket {
   }
 
   /**
-   * A frame the decoder refused (1002, 1007 or 1009) or one with reserved bits set: the decoder
-   * discards whatever follows, the peer's answer to a close too, so the connection is failed at once.
+   * A frame the decoder refused (1002, 1007 or 1009) or one with reserved bits set. A protocol
+   * error fails the connection at once; a frame over the limit is closed as any message over it
+   * (the peer's answer is not heard: the decoder discards what follows, so the closing timeout ends it).
    */
-  private void onFrameViolation(CloseReason violation) {
-    close(violation.cause(), reasonFor(violation), true);
+  private void onFrameViolation(FrameFault fault) {
+    CloseReason violation = new CloseReason(CloseCause.of(fault.kind()), fault.reason());
+    close(violation.cause(), reasonFor(violation));
   }
 
   private String reasonFor(CloseReason violation) {
@@ -235,9 +242,9 @@ public final class HubWebSocket {
    */
   private void onException(Throwable failure) {
     FatalErrors.check(failure); // Netty reports a read that found no memory here, and drops the connection
-    CloseReason close = VertxInternals.decoderFailure(failure);
-    if (close != null) {
-      onFrameViolation(close);
+    FrameFault fault = WebSocketInternals.decoderFailure(failure);
+    if (fault != null) {
+      onFrameViolation(fault);
     }
   }
 
@@ -271,15 +278,10 @@ public final class HubWebSocket {
    * replacements and shutdown have their own lines), counts a device's client errors, sends the
    * close frame, and reads on so that the peer's closing echo arrives even if the socket was
    * paused (frames that come with it are not delivered). A peer that broke the protocol itself
-   * ({@link CloseCause#failsConnection}) gets no closing handshake: the TCP connection ends right
-   * after the close frame.
+   * ({@link CloseCause#failsConnection}) gets no closing handshake: the hub's side of the TCP
+   * connection ends right after the close frame.
    */
   public void close(CloseCause cause, String reason) {
-    close(cause, reason, cause.failsConnection());
-  }
-
-  /** As {@link #close(CloseCause, String)}; {@code fail} ends the TCP connection right after the close frame. */
-  private void close(CloseCause cause, String reason, boolean fail) {
     if (hubClose != null) {
       return;
     }
@@ -288,14 +290,14 @@ public final class HubWebSocket {
       metrics.connectionClosedForInvalidFrame(cause.invalidFrame());
     }
     if (cause != CloseCause.REPLACED && cause != CloseCause.SHUTDOWN) {
-      EventLog.violation(connectionId, kind.wireName(), name, remote, cause.code(), hubClose.reason());
+      EventLog.closing(connectionId, kind.wireName(), name, remote, cause.code(), hubClose.reason());
     }
-    if (fail) {
-      VertxInternals.failConnection(ws, cause.code(), hubClose.reason());
+    if (cause.failsConnection()) {
+      WebSocketInternals.failConnection(ws, cause.code(), hubClose.reason(), FAILED_CONNECTION_LINGER_MILLIS);
     } else {
       ws.close(cause.code(), hubClose.reason());
-      ws.resume();
     }
+    ws.resume();
   }
 
   /** Nothing arrived for the heartbeat timeout: drops the TCP connection without a close frame (the peer sees 1006). */
@@ -303,7 +305,7 @@ public final class HubWebSocket {
     EventLog.heartbeatTimeout(connectionId, kind.wireName(), name, remote, quietMillis);
     metrics.heartbeatTimeout();
     hubClose = new CloseReason(CloseCause.HEARTBEAT_TIMEOUT, "heartbeat timeout");
-    VertxInternals.terminate(ws);
+    WebSocketInternals.terminate(ws);
   }
 
   /** True once the hub decided to end the connection: nothing more is taken from it. */

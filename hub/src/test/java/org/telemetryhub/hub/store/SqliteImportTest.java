@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telemetryhub.hub.protocol.Reading;
+import org.telemetryhub.hub.backend.StoreBackend;
 import org.telemetryhub.hub.store.rocksdb.RocksReadingStore;
 import org.telemetryhub.hub.store.rocksdb.SqliteImport;
 import org.telemetryhub.hub.store.sqlite.ShardedSqliteStore;

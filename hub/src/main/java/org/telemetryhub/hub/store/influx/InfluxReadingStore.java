@@ -19,7 +19,6 @@ import org.telemetryhub.hub.alerts.AlertEvent;
 import org.telemetryhub.hub.liveness.DeviceStatus;
 import org.telemetryhub.hub.protocol.Reading;
 import org.telemetryhub.hub.store.ReadingStore;
-import org.telemetryhub.hub.store.StoreBackend;
 import org.telemetryhub.hub.store.StoreException;
 
 /**
@@ -50,7 +49,7 @@ public final class InfluxReadingStore implements ReadingStore {
   private final int writesInFlight;
   private volatile boolean databaseReady;
 
-  private InfluxReadingStore(InfluxDB influx, StoreBackend.Influx settings, Duration retention) {
+  private InfluxReadingStore(InfluxDB influx, InfluxSettings settings, Duration retention) {
     this.influx = influx;
     this.url = settings.url();
     this.database = settings.database();
@@ -60,7 +59,7 @@ public final class InfluxReadingStore implements ReadingStore {
   }
 
   /** Connects (lazily: nothing is sent yet); {@code writesInFlight} of the settings are the write lanes. */
-  public static InfluxReadingStore connect(StoreBackend.Influx settings, Duration retention) {
+  public static InfluxReadingStore connect(InfluxSettings settings, Duration retention) {
     OkHttpClient.Builder http = new OkHttpClient.Builder()
         .connectTimeout(5, TimeUnit.SECONDS)
         .readTimeout(15, TimeUnit.SECONDS)

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telemetryhub.hub.protocol.Reading;
-import org.telemetryhub.hub.store.StoreBackend;
 import org.telemetryhub.hub.store.StoreException;
 import org.telemetryhub.hub.testing.InfluxServer;
 
@@ -54,7 +53,7 @@ class InfluxPermissionsIT {
   }
 
   private static InfluxReadingStore store(String user, String password, String database, String policy) {
-    return InfluxReadingStore.connect(new StoreBackend.Influx(server.url(), database, policy, user, password, 2, false,
+    return InfluxReadingStore.connect(new InfluxSettings(server.url(), database, policy, user, password, 2, false,
         Duration.ofSeconds(10)), Duration.ofDays(30));
   }
 

@@ -20,7 +20,6 @@ import org.telemetryhub.hub.alerts.AlertEvent;
 import org.telemetryhub.hub.liveness.DeviceState;
 import org.telemetryhub.hub.liveness.DeviceStatus;
 import org.telemetryhub.hub.protocol.Reading;
-import org.telemetryhub.hub.store.StoreBackend;
 import org.telemetryhub.hub.store.StoreException;
 import org.telemetryhub.hub.testing.InfluxServer;
 
@@ -35,7 +34,7 @@ class InfluxReadingStoreIT {
   void writesUpsertsAndQueriesAgainstARealInfluxd() throws Exception {
     try (InfluxServer server = InfluxServer.start(dir);
          InfluxReadingStore store = InfluxReadingStore.connect(
-             new StoreBackend.Influx(server.url(), "t1", "telemetry_hub", null, null, 1, true, Duration.ofSeconds(10)), Duration.ofDays(30))) {
+             new InfluxSettings(server.url(), "t1", "telemetry_hub", null, null, 1, true, Duration.ofSeconds(10)), Duration.ofDays(30))) {
       long now = java.time.Instant.now().getEpochSecond();
       store.write(List.of(
           new Reading("a", now - 30, 3f, 30.3f, 1003.3f),

@@ -1,9 +1,9 @@
-package org.telemetryhub.hub.websocket;
+package org.telemetryhub.hub.internals;
 
 /**
  * Writes already-encoded text messages to one socket in bursts, with one flush (one system call)
  * per burst. Vert.x flushes every write made outside the socket's own read handler, which under
- * fan-out to subscribers was a large share of the hub's CPU; {@link VertxInternals#burstWriter}
+ * fan-out to subscribers was a large share of the hub's CPU; {@link WebSocketInternals#burstWriter}
  * gives the writer that avoids it, or one on the public API (a flush per message) where it cannot.
  * Call on the socket's event loop.
  */

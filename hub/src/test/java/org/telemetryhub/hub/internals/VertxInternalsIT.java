@@ -1,4 +1,4 @@
-package org.telemetryhub.hub.websocket;
+package org.telemetryhub.hub.internals;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * What {@link VertxInternals} relies on, checked against the Vert.x in use on a real socket: when a
+ * What the internals room ({@link ConnectionInternals}, {@link UpgradeInternals}, {@link WebSocketInternals},
+ * {@link ContextInternals}, {@link ClientSocketInternals}) relies on, checked against the Vert.x in use on a real socket: when a
  * Vert.x upgrade changes one of them, this fails and names it, instead of the hub quietly falling
  * back (a lost safeguard, a lost optimisation, or connection counts that never come down).
  */
@@ -52,7 +53,7 @@ class VertxInternalsIT {
     AtomicReference<String> seen = new AtomicReference<>();
     HttpServer server = vertx.createHttpServer().requestHandler(request -> request.response().end());
     server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
-    assertTrue(VertxInternals.watchAccepts(server, false, socket -> {
+    assertTrue(ConnectionInternals.watchAccepts(server, false, socket -> {
       seen.set(socket.remoteAddress());
       return true;
     }).await(10, TimeUnit.SECONDS), "the listening socket is no longer reachable (HttpServerImpl.tcpServer, "
@@ -74,8 +75,8 @@ class VertxInternalsIT {
         .connectionHandler(connection::set)
         .requestHandler(request -> {
           ConnectionBase base = (ConnectionBase) request.connection();
-          extensionHandler.set(base.channel().pipeline().get(VertxInternals.WEBSOCKET_EXTENSION_HANDLER) == null
-              ? null : VertxInternals.WEBSOCKET_EXTENSION_HANDLER);
+          extensionHandler.set(base.channel().pipeline().get(UpgradeInternals.WEBSOCKET_EXTENSION_HANDLER) == null
+              ? null : UpgradeInternals.WEBSOCKET_EXTENSION_HANDLER);
           context.set(Vertx.currentContext());
           request.toWebSocket().onComplete(upgraded);
         });
@@ -88,21 +89,21 @@ class VertxInternalsIT {
 
     assertTrue(connection.get() instanceof ConnectionBase,
         "HttpConnection is no longer a ConnectionBase: refuseConnection and onTcpClose fall back (connection limits leak)");
-    assertEquals(VertxInternals.WEBSOCKET_EXTENSION_HANDLER, extensionHandler.get(),
-        "the permessage-deflate handler is no longer named '" + VertxInternals.WEBSOCKET_EXTENSION_HANDLER
+    assertEquals(UpgradeInternals.WEBSOCKET_EXTENSION_HANDLER, extensionHandler.get(),
+        "the permessage-deflate handler is no longer named '" + UpgradeInternals.WEBSOCKET_EXTENSION_HANDLER
             + "': devices would negotiate compression");
-    assertNotNull(VertxInternals.channelContext(ws),
+    assertNotNull(WebSocketInternals.channelContext(ws),
         "ServerWebSocket is no longer a WebSocketInternal: no terminate without a close frame, no burst writes, no frame guard");
     Promise<Boolean> guarded = Promise.promise();
-    context.get().runOnContext(ignored -> guarded.complete(VertxInternals.guardInboundFrames(ws, violation -> { })));
+    context.get().runOnContext(ignored -> guarded.complete(WebSocketInternals.guardInboundFrames(ws, violation -> { })));
     assertTrue(guarded.future().await(10, TimeUnit.SECONDS),
-        "the frame guard could not go before Vert.x's handler (named '" + VertxInternals.VERTX_HANDLER + "')");
-    assertNotNull(VertxInternals.channelContext(ws).pipeline().get(VertxInternals.FRAME_GUARD));
-    assertTrue(VertxInternals.burstWriter(ws).getClass().getSimpleName().startsWith("Pipeline"),
+        "the frame guard could not go before Vert.x's handler (named '" + WebSocketInternals.VERTX_HANDLER + "')");
+    assertNotNull(WebSocketInternals.channelContext(ws).pipeline().get(WebSocketInternals.FRAME_GUARD));
+    assertTrue(WebSocketInternals.burstWriter(ws).getClass().getSimpleName().startsWith("Pipeline"),
         "burst writes fell back to one flush per message");
-    Promise<VertxInternals.Compaction> compaction = Promise.promise();
-    context.get().runOnContext(ignored -> compaction.complete(VertxInternals.compact(ws)));
-    VertxInternals.Compaction compacted = compaction.future().await(10, TimeUnit.SECONDS);
+    Promise<WebSocketInternals.Compaction> compaction = Promise.promise();
+    context.get().runOnContext(ignored -> compaction.complete(WebSocketInternals.compact(ws)));
+    WebSocketInternals.Compaction compacted = compaction.future().await(10, TimeUnit.SECONDS);
     assertTrue(compacted.upgradeReleased(),
         "VertxHandler.connectionFactory is gone: every WebSocket keeps its upgrade request and HTTP connection (about 6 KiB)");
     assertTrue(compacted.writeQueueCompacted(),
@@ -118,7 +119,7 @@ class VertxInternalsIT {
     HttpServer server = vertx.createHttpServer().requestHandler(request -> {
       WeakReference<HttpConnection> connection = new WeakReference<>(request.connection());
       request.toWebSocket().onSuccess(ws -> {
-        VertxInternals.compact(ws);
+        WebSocketInternals.compact(ws);
         upgradedFrom.complete(connection);
       });
     });
@@ -137,6 +138,52 @@ class VertxInternalsIT {
     client.close();
   }
 
+  /** Verifies that a socket's own (duplicated) context leads to its event loop's, which keys the heartbeat wheels. */
+  @Test
+  void aDuplicatedContextLeadsToItsEventLoop(Vertx vertx) {
+    Context eventLoop = vertx.getOrCreateContext();
+    Context duplicate = ((io.vertx.core.internal.ContextInternal) eventLoop).duplicate();
+    assertTrue(duplicate != eventLoop);
+    assertTrue(ContextInternals.eventLoopContext(duplicate) == eventLoop, "the duplicate does not unwrap to its event loop");
+  }
+
+  /**
+   * Verifies what device-sim does to its client sockets: made deaf it stops reading (a message the
+   * server sends meanwhile arrives only once it hears again), and dropped it ends without a close frame.
+   */
+  @Test
+  void aClientSocketCanBeMadeDeafAndDropped(Vertx vertx) throws Exception {
+    Promise<ServerWebSocket> upgraded = Promise.promise();
+    Promise<Short> serverSawClose = Promise.promise();
+    HttpServer server = vertx.createHttpServer().requestHandler(request -> request.toWebSocket().onSuccess(ws -> {
+      ws.closeHandler(ignored -> serverSawClose.tryComplete(ws.closeStatusCode()));
+      upgraded.complete(ws);
+    }));
+    int port = server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocket socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/x"))
+        .await(10, TimeUnit.SECONDS);
+    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    socket.textMessageHandler(heard::add);
+    ServerWebSocket ws = upgraded.future().await(10, TimeUnit.SECONDS);
+
+    assertTrue(ClientSocketInternals.deaf(socket, true), "the client socket's channel is not reachable");
+    ws.writeTextMessage("while deaf").await(10, TimeUnit.SECONDS);
+    ws.writeTextMessage("marker").await(10, TimeUnit.SECONDS);
+    Thread.sleep(300);
+    assertEquals(List.of(), heard, "nothing is read while deaf");
+    ClientSocketInternals.deaf(socket, false);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (heard.size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(List.of("while deaf", "marker"), heard);
+
+    ClientSocketInternals.drop(socket);
+    assertEquals((short) 1006, serverSawClose.future().await(10, TimeUnit.SECONDS), "dropped without a close frame");
+    client.close();
+  }
+
   /**
    * A compacted socket's write queue takes writes from any thread, far past the 16 a chunk of the
    * old queue would have held and while the event loop writes too: every frame arrives, each
@@ -149,7 +196,7 @@ class VertxInternalsIT {
     Promise<ServerWebSocket> upgraded = Promise.promise();
     AtomicReference<Context> loop = new AtomicReference<>();
     HttpServer server = vertx.createHttpServer().requestHandler(request -> request.toWebSocket().onSuccess(ws -> {
-      VertxInternals.compact(ws);
+      WebSocketInternals.compact(ws);
       loop.set(Vertx.currentContext());
       upgraded.complete(ws);
     }));

@@ -1,4 +1,4 @@
-package org.telemetryhub.hub;
+package org.telemetryhub.hub.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

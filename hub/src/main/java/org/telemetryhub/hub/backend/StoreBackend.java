@@ -1,12 +1,16 @@
-package org.telemetryhub.hub.store;
+package org.telemetryhub.hub.backend;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.telemetryhub.hub.metrics.InfluxMetricsPush;
+import org.telemetryhub.hub.store.EventSink;
+import org.telemetryhub.hub.store.ReadingStore;
+import org.telemetryhub.hub.store.StoreException;
 import org.telemetryhub.hub.store.influx.InfluxEvents;
 import org.telemetryhub.hub.store.influx.InfluxReadingStore;
+import org.telemetryhub.hub.store.influx.InfluxSettings;
 import org.telemetryhub.hub.store.rocksdb.RocksReadingStore;
 import org.telemetryhub.hub.store.rocksdb.SqliteImport;
 import org.telemetryhub.hub.store.sqlite.ShardedSqliteStore;
@@ -22,12 +26,7 @@ public record StoreBackend(ReadingStore store, EventSink events, MeterRegistry p
   public enum Kind { SQLITE, ROCKSDB, INFLUX }
 
   /** Which backend, with what it needs; {@code node} tags the pushed meters. */
-  public record Choice(Kind kind, Path dataDir, int shards, Influx influxSettings, Duration retention, String node) {
-  }
-
-  /** Where and how the InfluxDB backend writes. */
-  public record Influx(String url, String database, String retentionPolicy, String user, String password, int writesInFlight,
-                       boolean gzip, Duration metricsStep) {
+  public record Choice(Kind kind, Path dataDir, int shards, InfluxSettings influxSettings, Duration retention, String node) {
   }
 
   /** The RocksDB store, with the readings of a SQLite store in the same directory copied into it first. */
@@ -57,7 +56,7 @@ public record StoreBackend(ReadingStore store, EventSink events, MeterRegistry p
       default:
         break;
     }
-    Influx settings = choice.influxSettings();
+    InfluxSettings settings = choice.influxSettings();
     InfluxReadingStore influx = InfluxReadingStore.connect(settings, choice.retention());
     return new StoreBackend(influx, new InfluxEvents(vertx, influx), InfluxMetricsPush.registry(settings.url(),
         settings.database(), settings.retentionPolicy(), settings.user(), settings.password(), settings.metricsStep(),

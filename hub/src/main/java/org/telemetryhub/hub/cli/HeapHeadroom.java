@@ -1,4 +1,4 @@
-package org.telemetryhub.hub;
+package org.telemetryhub.hub.cli;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
@@ -8,7 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How much heap the JVM keeps committed, through its manageable flags, so that
- * {@code java -jar hub.jar} needs no options; flags given on the command line win. With many idle
+ * {@code java -jar hub.jar serve} needs no options; flags given on the command line win. A choice
+ * for the whole JVM, so the serve command makes it, not the hub: a program that embeds a hub
+ * keeps its own. With many idle
  * connections the heap's headroom, not the connections, is most of the resident memory:
  * <ul>
  *   <li>free after a collection: G1 keeps up to 70 % free by default (40 KB committed per

@@ -7,7 +7,7 @@ import org.telemetryhub.hub.auth.KeyRing;
 import org.telemetryhub.hub.auth.SecretFile;
 import org.telemetryhub.hub.config.HubSettings;
 
-/** The token secrets the settings name, for the hub and for the commands that issue tokens. */
+/** The token secrets the hub's settings name: where they come from, and which file to watch for a rotation. */
 public final class TokenSecrets {
 
   private TokenSecrets() {

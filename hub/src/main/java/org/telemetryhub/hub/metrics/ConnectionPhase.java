@@ -1,6 +1,6 @@
 package org.telemetryhub.hub.metrics;
 
-/** A phase of a connection with a deadline (see limits.ConnectionGuard); the names are metric tag values. */
+/** A phase of a connection with a deadline (see edge.ConnectionGuard); the names are metric tag values. */
 public enum ConnectionPhase {
   HEADERS("headers"), UPGRADE("upgrade"), IDLE("idle");
 

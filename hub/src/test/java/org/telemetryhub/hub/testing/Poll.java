@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Waits for a condition by polling it until a deadline: the tests' only way to wait. */
+/**
+ * Waits for a condition by polling it every 20 ms until a deadline: how a test waits for something
+ * to happen, instead of sleeping for a time it guesses.
+ */
 public final class Poll {
 
   private Poll() {

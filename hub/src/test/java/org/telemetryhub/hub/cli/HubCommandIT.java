@@ -297,9 +297,12 @@ class HubCommandIT {
       }
       again.awaitAck(10, WAIT); // stored, most likely before the subscriber is back: they come from the store
       Poll.until("twenty readings printed", Duration.ofSeconds(40), () -> printedTs(subscriber).size() >= 20);
-      Thread.sleep(500); // a repeat would show up now
+      // The marker: one live reading more. Stored readings of a resume come before live ones, so a
+      // repeat would be printed before it.
+      again.sendPackets(20f, base + 20, 40f, 1000f);
+      Poll.until("the marker printed", Duration.ofSeconds(40), () -> printedTs(subscriber).contains(base + 20));
       List<Long> printed = printedTs(subscriber);
-      assertEquals(java.util.stream.LongStream.range(base, base + 20).boxed().toList(), printed.stream().sorted().toList(),
+      assertEquals(java.util.stream.LongStream.range(base, base + 21).boxed().toList(), printed.stream().sorted().toList(),
           "every reading once: " + subscriber.output());
       assertTrue(subscriber.output().contains("subscribe: resuming readings after"), subscriber.output());
     } finally {

@@ -142,10 +142,13 @@ class ClusterIT {
         () -> HubCluster.name(1).equals(cluster.api(2).device("take-1").getString("node")));
     second.sendPackets(20f, Instant.now().getEpochSecond(), 40f, 1000f);
     second.awaitAck(1, WAIT);
-    Thread.sleep(1_000); // a wrong "offline" would have arrived by now: it travels as fast as the "online" did
-    assertEquals(List.of("online"), watcher.messagesOn("status/take-1").stream()
-        .map(m -> m.getJsonObject("payload").getString("state")).toList(), "no offline transition, no second online");
+    // The marker: the device's real end. A wrong "offline" at the takeover, or a second "online",
+    // was sent before it and would be in the list by the time it arrives.
     second.close();
+    watcher.await("take-1 offline at its real end",
+        m -> "offline".equals(m.getJsonObject("payload", new JsonObject()).getString("state")));
+    assertEquals(List.of("online", "offline"), watcher.messagesOn("status/take-1").stream()
+        .map(m -> m.getJsonObject("payload").getString("state")).toList(), "no offline at the takeover, no second online");
   }
 
   @Test

@@ -81,6 +81,46 @@ class SubscriberProtocolTest {
     assertEquals(replies, sent, "replies");
   }
 
+  /** request; filters whose stored readings are replayed; from when; the slow-consumer policy asked for; replies. */
+  static Stream<Arguments> resumes() {
+    return Stream.of(
+        Arguments.of("{\"action\":\"subscribe\",\"channels\":[\"readings/dev-2\"],\"id\":1,\"since\":1764400000}",
+            "readings/dev-2", 1764400000L, null, List.of("{\"ack\":1}")),
+        // A resume replays readings only: status is subscribed but not replayed.
+        Arguments.of("{\"action\":\"subscribe\",\"channels\":[\"readings/dev-1\",\"status/dev-1\"],\"since\":0}",
+            "readings/dev-1", 0L, null, List.of()),
+        // A filter the token does not grant is refused and not replayed; an already held one is replayed.
+        Arguments.of("{\"action\":\"subscribe\",\"channels\":[\"status/#\",\"readings/dev-1\"],\"id\":2,\"since\":5}",
+            "readings/dev-1", 5L, null, List.of(
+                "{\"error\":\"not permitted: your token does not grant 'status/#'\",\"id\":2,\"channel\":\"status/#\"}",
+                "{\"ack\":2}")),
+        Arguments.of("{\"action\":\"subscribe\",\"channels\":[\"readings/dev-2\"],\"id\":3,\"since\":-1}",
+            "", 0L, null, List.of("{\"error\":\"'since' must be a time in epoch seconds (a whole number from 0 to "
+                + SubscriberRequest.MAX_SINCE + ")\",\"id\":3}")),
+        Arguments.of("{\"action\":\"subscribe\",\"channels\":[\"readings/dev-2\"],\"id\":4,\"since\":\"yesterday\"}",
+            "", 0L, null, List.of("{\"error\":\"'since' must be a time in epoch seconds (a whole number from 0 to "
+                + SubscriberRequest.MAX_SINCE + ")\",\"id\":4}")),
+        Arguments.of("{\"action\":\"subscribe\",\"channels\":[\"readings/dev-2\"],\"id\":5,\"policy\":\"drop-oldest\"}",
+            "", 0L, SlowPolicy.DROP_OLDEST, List.of("{\"ack\":5}")),
+        Arguments.of("{\"action\":\"subscribe\",\"channels\":[\"readings/dev-2\"],\"policy\":\"disconnect\",\"since\":7}",
+            "readings/dev-2", 7L, SlowPolicy.DISCONNECT, List.of()));
+  }
+
+  /** Verifies each resume and policy request of the table: what is replayed from when, the policy, the replies. */
+  @ParameterizedTest
+  @MethodSource("resumes")
+  void resumesAndPoliciesAreAnsweredAsTheProtocolSays(String request, String replayed, long since, SlowPolicy policy,
+                                                      List<String> replies) {
+    SubscriberProtocol.Outcome outcome = protocol.handle(request, GRANT, HELD);
+    assertEquals(replayed, texts(outcome.replayFor()), "replayed");
+    assertEquals(since, outcome.since(), "since");
+    assertEquals(policy, outcome.policy(), "policy");
+    assertEquals(!replayed.isEmpty(), outcome.looksUp(), "the ack waits for the replay");
+    List<String> sent = Stream.concat(outcome.errors().stream(), Stream.ofNullable(outcome.ack()))
+        .map(bytes -> new String(bytes, StandardCharsets.UTF_8)).toList();
+    assertEquals(replies, sent, "replies");
+  }
+
   private static String texts(List<TopicFilter> filters) {
     return String.join(" ", filters.stream().map(TopicFilter::text).toList());
   }

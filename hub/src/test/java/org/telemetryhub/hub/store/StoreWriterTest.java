@@ -85,11 +85,28 @@ class StoreWriterTest {
     @Override public void close() { }
   }
 
-  /** Records the acks a connection receives, and which thread they arrive on. */
+  /**
+   * Records the acks a connection receives, which thread they arrive on and, when it is given the
+   * store, how many readings the store held at the moment of each ack.
+   */
   private static final class Acks implements AckSink {
     final List<Long> values = Collections.synchronizedList(new ArrayList<>());
     final List<Boolean> onEventLoop = Collections.synchronizedList(new ArrayList<>());
+    final List<Integer> storedAtAck = Collections.synchronizedList(new ArrayList<>());
+    private final FakeStore store;
+
+    Acks() {
+      this(null);
+    }
+
+    Acks(FakeStore store) {
+      this.store = store;
+    }
+
     @Override public void acked(long cumulativePackets) {
+      if (store != null) {
+        storedAtAck.add(store.stored());
+      }
       values.add(cumulativePackets);
       onEventLoop.add(Context.isOnEventLoopThread());
     }
@@ -126,7 +143,7 @@ class StoreWriterTest {
   @Test
   void acksComeAfterTheBatchIsStoredOnTheConnectionsContextAndInOrder() {
     start(1000, Duration.ofMillis(20), 100_000);
-    Acks acks = new Acks();
+    Acks acks = new Acks(store);
     long cumulative = 0;
     for (int frame = 0; frame < 50; frame++) {
       cumulative += 10;
@@ -140,6 +157,10 @@ class StoreWriterTest {
     assertEquals(sorted, seen, "acks only grow");
     assertTrue(seen.size() < 50, "acks of one batch are coalesced per connection: " + seen.size());
     assertFalse(acks.onEventLoop.contains(false), "acks run on the connection's event loop");
+    for (int i = 0; i < seen.size(); i++) {
+      // one reading per packet here: an ack of n packets needs n readings in the store when it is sent
+      assertTrue(acks.storedAtAck.get(i) >= seen.get(i), "ack " + seen.get(i) + " sent with " + acks.storedAtAck.get(i) + " stored");
+    }
   }
 
   @Test

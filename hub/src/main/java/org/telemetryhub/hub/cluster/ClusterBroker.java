@@ -14,6 +14,7 @@ import org.telemetryhub.hub.alerts.AlertEvent;
 import org.telemetryhub.hub.liveness.DeviceStatus;
 import org.telemetryhub.hub.metrics.ClusterMeters;
 import org.telemetryhub.hub.protocol.Reading;
+import org.telemetryhub.hub.pubsub.Published;
 import org.telemetryhub.hub.pubsub.Broker;
 import org.telemetryhub.hub.pubsub.LocalBroker;
 import org.telemetryhub.hub.pubsub.Messages;
@@ -46,45 +47,45 @@ final class ClusterBroker implements Broker, ClusterState.Listener {
 
   /** Receives the batches other nodes send this node's subscribers; on the state context. */
   void onBatch(Message<Buffer> batch) {
-    int count = MessageBatch.forEach(batch.body(), entry -> local.deliver(entry.kind(), entry.device(), entry.message()));
+    int count = MessageBatch.forEach(batch.body(), entry -> local.deliver(entry.kind(), entry.device(), entry.ts(), entry.message()));
     meters.received().increment(count);
     batch.reply(null);
   }
 
   @Override
   public void publish(Reading reading) {
-    route(Topics.READINGS, reading.device(), reading, Messages::reading);
+    route(Topics.READINGS, reading.device(), reading.ts(), reading, Messages::reading);
   }
 
   @Override
   public void publish(DeviceStatus status) {
-    route(Topics.STATUS, status.device(), status, Messages::status);
+    route(Topics.STATUS, status.device(), Published.NO_TS, status, Messages::status);
   }
 
   @Override
   public void publish(AlertEvent alert) {
-    route(Topics.ALERTS, alert.device(), alert, Messages::alert);
+    route(Topics.ALERTS, alert.device(), Published.NO_TS, alert, Messages::alert);
   }
 
   /** Encodes the message once, if anyone anywhere receives it, and gives it to this node's recipients and other nodes'. */
-  private <T> void route(String kind, String device, T event, Function<T, byte[]> encode) {
+  private <T> void route(String kind, String device, long ts, T event, Function<T, byte[]> encode) {
     List<Subscriber> recipients = local.recipients(kind, device);
     List<String> nodes = interest.match(kind, device);
     if (recipients.isEmpty() && nodes.isEmpty()) {
       return;
     }
-    byte[] message = encode.apply(event);
+    Published message = Published.of(kind, device, ts, encode.apply(event));
     if (!recipients.isEmpty()) {
-      LocalBroker.deliver(recipients, Topics.topic(kind, device), message);
+      LocalBroker.deliver(recipients, message);
     }
     if (nodes.size() == 1) {
-      link(nodes.get(0)).add(kind, device, message);
+      link(nodes.get(0)).add(message);
     } else if (!nodes.isEmpty()) {
       List<String> once = new ArrayList<>(nodes.size());
       for (String node : nodes) {
         if (!once.contains(node)) {
           once.add(node);
-          link(node).add(kind, device, message);
+          link(node).add(message);
         }
       }
     }

@@ -6,16 +6,16 @@ import java.util.function.Consumer;
 
 /**
  * Published messages on their way to another node, many in one event-bus message: each its kind,
- * its device and its bytes as the subscribers receive them (encoded once, on the node where they
- * were published).
+ * its device, the reading's time (-1 for other messages) and its bytes as the subscribers receive
+ * them (encoded once, on the node where they were published).
  */
 final class MessageBatch {
 
   /** One message of a batch. */
-  record Entry(String kind, String device, byte[] message) {
+  record Entry(String kind, String device, long ts, byte[] message) {
 
     int encodedSize() {
-      return 2 + kind.length() + 2 + device.length() * 3 + 4 + message.length;
+      return 2 + kind.length() + 2 + device.length() * 3 + 8 + 4 + message.length;
     }
   }
 
@@ -25,6 +25,7 @@ final class MessageBatch {
   static void append(Buffer batch, Entry entry) {
     appendShortString(batch, entry.kind());
     appendShortString(batch, entry.device());
+    batch.appendLong(entry.ts());
     batch.appendInt(entry.message().length).appendBytes(entry.message());
   }
 
@@ -44,10 +45,12 @@ final class MessageBatch {
       int deviceLength = batch.getShort(at);
       String device = batch.getString(at + 2, at + 2 + deviceLength, "UTF-8");
       at += 2 + deviceLength;
+      long ts = batch.getLong(at);
+      at += 8;
       int messageLength = batch.getInt(at);
       byte[] message = batch.getBytes(at + 4, at + 4 + messageLength);
       at += 4 + messageLength;
-      each.accept(new Entry(kind, device, message));
+      each.accept(new Entry(kind, device, ts, message));
       count++;
     }
     return count;

@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
+import org.telemetryhub.hub.pubsub.Published;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -48,7 +49,7 @@ final class PeerLink {
   }
 
   /** Queues a message for the other node; called by publishers on any event loop, never waits. */
-  void add(String kind, String device, byte[] message) {
+  void add(Published message) {
     boolean schedule;
     synchronized (this) {
       if (closed) {
@@ -58,7 +59,7 @@ final class PeerLink {
         dropped(1, "its queue of " + MAX_QUEUED_MESSAGES + " messages is full");
         return;
       }
-      queue.addLast(new MessageBatch.Entry(kind, device, message));
+      queue.addLast(new MessageBatch.Entry(message.kind(), message.device(), message.ts(), message.bytes()));
       schedule = scheduleFlush();
     }
     if (schedule) {

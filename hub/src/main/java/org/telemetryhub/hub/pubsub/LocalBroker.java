@@ -23,7 +23,7 @@ public final class LocalBroker implements Broker {
   public void publish(Reading reading) {
     List<Subscriber> recipients = recipients(Topics.READINGS, reading.device());
     if (!recipients.isEmpty()) {
-      deliver(recipients, Topics.topic(Topics.READINGS, reading.device()), Messages.reading(reading));
+      deliver(recipients, Published.of(Topics.READINGS, reading.device(), reading.ts(), Messages.reading(reading)));
     }
   }
 
@@ -31,7 +31,7 @@ public final class LocalBroker implements Broker {
   public void publish(DeviceStatus status) {
     List<Subscriber> recipients = recipients(Topics.STATUS, status.device());
     if (!recipients.isEmpty()) {
-      deliver(recipients, Topics.topic(Topics.STATUS, status.device()), Messages.status(status));
+      deliver(recipients, Published.of(Topics.STATUS, status.device(), Published.NO_TS, Messages.status(status)));
     }
   }
 
@@ -39,7 +39,7 @@ public final class LocalBroker implements Broker {
   public void publish(AlertEvent alert) {
     List<Subscriber> recipients = recipients(Topics.ALERTS, alert.device());
     if (!recipients.isEmpty()) {
-      deliver(recipients, Topics.topic(Topics.ALERTS, alert.device()), Messages.alert(alert));
+      deliver(recipients, Published.of(Topics.ALERTS, alert.device(), Published.NO_TS, Messages.alert(alert)));
     }
   }
 
@@ -52,24 +52,24 @@ public final class LocalBroker implements Broker {
   }
 
   /** Delivers a message encoded elsewhere (by another node of the cluster) to this hub's subscribers of its topic. */
-  public void deliver(String kind, String device, byte[] message) {
+  public void deliver(String kind, String device, long ts, byte[] message) {
     List<Subscriber> recipients = recipients(kind, device);
     if (!recipients.isEmpty()) {
-      deliver(recipients, Topics.topic(kind, device), message);
+      deliver(recipients, Published.of(kind, device, ts, message));
     }
   }
 
   /** Gives {@code message} to each of {@code recipients} once. */
-  public static void deliver(List<Subscriber> recipients, String topic, byte[] message) {
+  public static void deliver(List<Subscriber> recipients, Published message) {
     long publishedNanos = System.nanoTime();
     if (recipients.size() == 1) {
-      recipients.get(0).offer(topic, message, publishedNanos);
+      recipients.get(0).offer(message, publishedNanos);
       return;
     }
     Set<Subscriber> once = Collections.newSetFromMap(new IdentityHashMap<>(recipients.size() * 2));
     for (Subscriber recipient : recipients) {
       if (once.add(recipient)) {
-        recipient.offer(topic, message, publishedNanos);
+        recipient.offer(message, publishedNanos);
       }
     }
   }

@@ -33,51 +33,6 @@ public final class Messages {
     return json.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  private static final byte[] TS_FIELD = ",\"ts\":".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] READINGS_PREFIX = ("{\"channel\":\"" + Topics.READINGS + "/").getBytes(StandardCharsets.UTF_8);
-
-  /** The ts of a message {@link #reading} wrote, or -1 for any other message: read without parsing the JSON. */
-  static long readingTs(byte[] message) {
-    if (!startsWith(message, READINGS_PREFIX, 0)) {
-      return -1;
-    }
-    for (int i = READINGS_PREFIX.length; i + TS_FIELD.length < message.length; i++) {
-      if (startsWith(message, TS_FIELD, i)) {
-        long ts = 0;
-        int digit = i + TS_FIELD.length;
-        while (digit < message.length && message[digit] >= '0' && message[digit] <= '9') {
-          ts = ts * 10 + (message[digit++] - '0');
-        }
-        return ts;
-      }
-    }
-    return -1;
-  }
-
-  /** The device of a message {@link #reading} wrote (ids need no escaping), or null for any other message. */
-  static String readingDevice(byte[] message) {
-    if (!startsWith(message, READINGS_PREFIX, 0)) {
-      return null;
-    }
-    int end = READINGS_PREFIX.length;
-    while (end < message.length && message[end] != '"') {
-      end++;
-    }
-    return new String(message, READINGS_PREFIX.length, end - READINGS_PREFIX.length, StandardCharsets.UTF_8);
-  }
-
-  private static boolean startsWith(byte[] message, byte[] prefix, int at) {
-    if (at + prefix.length > message.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (message[at + i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   public static JsonObject statusPayload(DeviceStatus status) {
     return new JsonObject()
         .put("device", status.device())

@@ -42,12 +42,8 @@ final class ReplayedReadings {
   }
 
   /** Whether the live message {@code message} is a reading this replay carried already. */
-  boolean carried(byte[] message) {
-    if (count == 0) {
-      return false;
-    }
-    long ts = Messages.readingTs(message);
-    return ts >= 0 && contains(Messages.readingDevice(message), ts);
+  boolean carried(Published message) {
+    return count > 0 && message.isReading() && contains(message.device(), message.ts());
   }
 
   boolean isEmpty() {

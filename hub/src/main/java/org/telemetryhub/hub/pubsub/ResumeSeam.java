@@ -48,11 +48,11 @@ final class ResumeSeam {
         }
       });
     }
-    queue.releasePublished(held -> replayed.carried(held.message()));
+    queue.releasePublished(held -> replayed.carried(held.published()));
   }
 
   /** Whether a live message that arrives now is a copy of a reading a recent replay carried (then it is dropped). */
-  boolean lateCopy(byte[] message) {
+  boolean lateCopy(Published message) {
     ReplayedReadings replayed = recent;
     return replayed != null && replayed.carried(message);
   }

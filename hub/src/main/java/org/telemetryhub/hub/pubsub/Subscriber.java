@@ -4,9 +4,8 @@ package org.telemetryhub.hub.pubsub;
 public interface Subscriber {
 
   /**
-   * A message for this subscriber: its topic (for conflation), its bytes (shared with every other
-   * recipient, never changed) and when it was published ({@code System.nanoTime()}). Called on any
-   * event loop; must not block.
+   * A message for this subscriber (its bytes shared with every other recipient, never changed) and
+   * when it was published ({@code System.nanoTime()}). Called on any event loop; must not block.
    */
-  void offer(String topic, byte[] message, long publishedNanos);
+  void offer(Published message, long publishedNanos);
 }

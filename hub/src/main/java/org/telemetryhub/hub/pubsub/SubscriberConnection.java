@@ -196,11 +196,11 @@ final class SubscriberConnection implements Subscriber, HubWebSocket.Owner {
 
   /** Called by publishers on any event loop. */
   @Override
-  public void offer(String topic, byte[] message, long publishedNanos) {
+  public void offer(Published message, long publishedNanos) {
     if (seam.lateCopy(message)) {
       return; // the replay carried it
     }
-    act(queue.offer(topic, message, publishedNanos));
+    act(queue.offer(message, publishedNanos));
   }
 
   private void act(SubscriberQueue.Outcome outcome) {

@@ -23,10 +23,15 @@ import org.telemetryhub.hub.address.TopicFilter;
 final class SubscriberQueue {
 
   /**
-   * One pending message: its topic (for conflation; null for a reply), its bytes (shared with
+   * One pending message: the published message it is (null for a reply), its bytes (shared with
    * every other recipient) and when it was published (System.nanoTime(); 0 for a reply).
    */
-  record Pending(String topic, byte[] message, long publishedNanos) {
+  record Pending(Published published, byte[] message, long publishedNanos) {
+
+    /** Its topic, for conflation; null for a reply. */
+    String topic() {
+      return published == null ? null : published.topic();
+    }
   }
 
   /** What the publisher must do after an offer. */
@@ -84,7 +89,9 @@ final class SubscriberQueue {
     return policy;
   }
 
-  synchronized Outcome offer(String topic, byte[] message, long publishedNanos) {
+  synchronized Outcome offer(Published published, long publishedNanos) {
+    String topic = published.topic();
+    byte[] message = published.bytes();
     if (overflowed) {
       lostForGood(1); // a disconnect is on its way: nothing offered now will be delivered
       return Outcome.NOTHING;
@@ -106,7 +113,7 @@ final class SubscriberQueue {
         default -> throw new IllegalStateException(policy.name());
       }
     }
-    pending.addLast(new Pending(topic, message, publishedNanos));
+    pending.addLast(new Pending(published, message, publishedNanos));
     pendingBytes += message.length;
     pendingPerTopic.merge(topic, 1, Integer::sum);
     return scheduleFlush();
@@ -151,8 +158,8 @@ final class SubscriberQueue {
     String channel = gaps.size() < MAX_GAP_CHANNELS || gaps.containsKey(message.topic()) ? message.topic() : TopicFilter.REST;
     Gap gap = gaps.computeIfAbsent(channel, ignored -> new Gap(policy.gapReason()));
     gap.count++;
-    long ts = Messages.readingTs(message.message());
-    if (ts >= 0 && channel.equals(message.topic())) {
+    long ts = message.published().ts();
+    if (ts != Published.NO_TS && channel.equals(message.topic())) {
       gap.from = Math.min(gap.from, ts);
       gap.to = Math.max(gap.to, ts);
     }

@@ -150,7 +150,7 @@ class ClusterStrangersIT {
       assertFalse(succeeds(stranger.eventBus().request(ClusterState.nodeAddress(realNode, ClusterFleet.DEVICES), null, quickly)),
           "a stranger reads no device list");
       Buffer injected = Buffer.buffer();
-      MessageBatch.append(injected, new MessageBatch.Entry(Topics.READINGS, "real-1",
+      MessageBatch.append(injected, new MessageBatch.Entry(Topics.READINGS, "real-1", now + 1,
           Messages.reading(new Reading("real-1", now + 1, 999.9f, 40f, 1000f))));
       for (String node : manager.getNodes()) {
         if (!node.equals(manager.getNodeId())) {

@@ -26,8 +26,12 @@ class ResumeSeamTest {
     return Messages.reading(new Reading(device, ts, 20f, 40f, 1000f));
   }
 
+  private static Published live(String device, long ts) {
+    return Published.of("readings", device, ts, reading(device, ts));
+  }
+
   private void publish(String device, long ts) {
-    queue.offer("readings/" + device, reading(device, ts), 1);
+    queue.offer(live(device, ts), 1);
   }
 
   /** What the subscriber would be sent now, in order, as text. */
@@ -69,12 +73,12 @@ class ResumeSeamTest {
     replayed.add("a", 5);
     seam.hold();
     seam.release(replayed);
-    assertTrue(seam.lateCopy(reading("a", 5)));
-    assertFalse(seam.lateCopy(reading("a", 6)), "a reading the replay did not carry passes");
-    assertFalse(seam.lateCopy(reading("b", 5)), "nor one of another device");
+    assertTrue(seam.lateCopy(live("a", 5)));
+    assertFalse(seam.lateCopy(live("a", 6)), "a reading the replay did not carry passes");
+    assertFalse(seam.lateCopy(live("b", 5)), "nor one of another device");
     assertEquals(List.of(ResumeSeam.LATE_COPIES_MILLIS), delays);
     timers.get(0).run();
-    assertFalse(seam.lateCopy(reading("a", 5)), "after the window, a copy is a new message");
+    assertFalse(seam.lateCopy(live("a", 5)), "after the window, a copy is a new message");
   }
 
   /** The window of an earlier replay ending does not end the window of a later one. */
@@ -89,8 +93,8 @@ class ResumeSeamTest {
     seam.hold();
     seam.release(second);
     timers.get(0).run(); // the first replay's window ends
-    assertTrue(seam.lateCopy(reading("a", 2)));
-    assertFalse(seam.lateCopy(reading("a", 1)), "only the latest replay is remembered");
+    assertTrue(seam.lateCopy(live("a", 2)));
+    assertFalse(seam.lateCopy(live("a", 1)), "only the latest replay is remembered");
   }
 
   @Test
@@ -98,6 +102,6 @@ class ResumeSeamTest {
     seam.hold();
     seam.release(ReplayedReadings.NONE);
     assertEquals(List.of(), delays);
-    assertFalse(seam.lateCopy(reading("a", 1)));
+    assertFalse(seam.lateCopy(live("a", 1)));
   }
 }

@@ -19,6 +19,12 @@ class SubscriberQueueTest {
     return new SubscriberQueue(capacity, 1 << 20, (policy, count) -> lost.merge(policy, count, Long::sum));
   }
 
+  /** A published message that is not a reading (no ts), on {@code topic} ("kind/device"). */
+  private static Published message(String topic, byte[] bytes) {
+    int slash = topic.indexOf('/');
+    return Published.of(topic.substring(0, slash), topic.substring(slash + 1), Published.NO_TS, bytes);
+  }
+
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
@@ -35,20 +41,20 @@ class SubscriberQueueTest {
   @Test
   void theFirstOfferSchedulesOneFlushUntilTheQueueIsDrained() {
     SubscriberQueue queue = queue(10);
-    assertEquals(SubscriberQueue.Outcome.SCHEDULE_FLUSH, queue.offer("readings/a", bytes("1"), 1));
-    assertEquals(SubscriberQueue.Outcome.NOTHING, queue.offer("readings/a", bytes("2"), 1));
+    assertEquals(SubscriberQueue.Outcome.SCHEDULE_FLUSH, queue.offer(message("readings/a", bytes("1")), 1));
+    assertEquals(SubscriberQueue.Outcome.NOTHING, queue.offer(message("readings/a", bytes("2")), 1));
     assertEquals(List.of("1", "2"), drain(queue));
-    assertEquals(SubscriberQueue.Outcome.SCHEDULE_FLUSH, queue.offer("readings/a", bytes("3"), 1));
+    assertEquals(SubscriberQueue.Outcome.SCHEDULE_FLUSH, queue.offer(message("readings/a", bytes("3")), 1));
   }
 
   @Test
   void conflateKeepsTheLatestPerTopicAndCountsWhatGoes() {
     SubscriberQueue queue = queue(3);
-    queue.offer("readings/a", bytes("a1"), 1);
-    queue.offer("readings/b", bytes("b1"), 1);
-    queue.offer("readings/a", bytes("a2"), 1);
-    queue.offer("readings/a", bytes("a3"), 1); // full: the oldest of a goes
-    queue.offer("readings/c", bytes("c1"), 1); // full, no c pending: the oldest goes
+    queue.offer(message("readings/a", bytes("a1")), 1);
+    queue.offer(message("readings/b", bytes("b1")), 1);
+    queue.offer(message("readings/a", bytes("a2")), 1);
+    queue.offer(message("readings/a", bytes("a3")), 1); // full: the oldest of a goes
+    queue.offer(message("readings/c", bytes("c1")), 1); // full, no c pending: the oldest goes
     assertEquals(List.of("a2", "a3", "c1"), drain(queue));
     assertTrue(new String(queue.lossReport().get(0), StandardCharsets.UTF_8).contains("\"lost\":2"));
     assertEquals(null, queue.lossReport(), "reported once");
@@ -63,13 +69,13 @@ class SubscriberQueueTest {
   void aLossReportWaitsForTheOneBeforeToBeRead() {
     SubscriberQueue queue = queue(1);
     assertEquals(null, queue.lossReport(), "nothing lost, nothing to report");
-    queue.offer("readings/a", bytes("a1"), 1);
-    queue.offer("readings/a", bytes("a2"), 1); // a1 conflated
+    queue.offer(message("readings/a", bytes("a1")), 1);
+    queue.offer(message("readings/a", bytes("a2")), 1); // a1 conflated
     List<byte[]> first = queue.lossReport();
     assertEquals(2, first.size(), "$hub/lost and one $hub/gap");
     queue.control(first); // written to the subscriber's queue, not read yet
-    queue.offer("readings/b", bytes("b1"), 1);
-    queue.offer("readings/b", bytes("b2"), 1);
+    queue.offer(message("readings/b", bytes("b1")), 1);
+    queue.offer(message("readings/b", bytes("b2")), 1);
     assertEquals(null, queue.lossReport(), "the first report is still unread");
     assertEquals(List.of(new String(first.get(0), StandardCharsets.UTF_8), new String(first.get(1), StandardCharsets.UTF_8), "b2"),
         drain(queue));
@@ -83,7 +89,7 @@ class SubscriberQueueTest {
   void aLossReportIsBoundedInChannels() {
     SubscriberQueue queue = queue(1);
     for (int i = 0; i < 1000; i++) {
-      queue.offer("readings/d" + i, bytes("x"), 1);
+      queue.offer(message("readings/d" + i, bytes("x")), 1);
     }
     List<byte[]> report = queue.lossReport();
     assertEquals(1 + SubscriberQueue.MAX_GAP_CHANNELS + 1, report.size(), "$hub/lost, 256 channels and '#'");
@@ -94,9 +100,9 @@ class SubscriberQueueTest {
   void dropOldestDropsTheHead() {
     SubscriberQueue queue = queue(2);
     queue.policy(SlowPolicy.DROP_OLDEST);
-    queue.offer("readings/a", bytes("1"), 1);
-    queue.offer("readings/a", bytes("2"), 1);
-    queue.offer("readings/b", bytes("3"), 1);
+    queue.offer(message("readings/a", bytes("1")), 1);
+    queue.offer(message("readings/a", bytes("2")), 1);
+    queue.offer(message("readings/b", bytes("3")), 1);
     assertEquals(List.of("2", "3"), drain(queue));
     assertEquals(1, queue.lostTotal());
   }
@@ -106,9 +112,9 @@ class SubscriberQueueTest {
   void disconnectSaysSoOnceAndCountsEverythingItLoses() {
     SubscriberQueue queue = queue(1);
     queue.policy(SlowPolicy.DISCONNECT);
-    queue.offer("readings/a", bytes("1"), 1);
-    assertEquals(SubscriberQueue.Outcome.DISCONNECT, queue.offer("readings/a", bytes("2"), 1));
-    assertEquals(SubscriberQueue.Outcome.NOTHING, queue.offer("readings/a", bytes("3"), 1));
+    queue.offer(message("readings/a", bytes("1")), 1);
+    assertEquals(SubscriberQueue.Outcome.DISCONNECT, queue.offer(message("readings/a", bytes("2")), 1));
+    assertEquals(SubscriberQueue.Outcome.NOTHING, queue.offer(message("readings/a", bytes("3")), 1));
     assertEquals(3, queue.lostTotal(), "the one waiting, the one that overflowed, the one after");
     assertEquals(List.of(), drain(queue), "nothing waits once the disconnect is decided");
   }
@@ -116,9 +122,9 @@ class SubscriberQueueTest {
   @Test
   void repliesGoFirstAndAreNeverDropped() {
     SubscriberQueue queue = queue(1);
-    queue.offer("readings/a", bytes("live"), 1);
+    queue.offer(message("readings/a", bytes("live")), 1);
     queue.control(List.of(bytes("retained"), bytes("ack")));
-    queue.offer("readings/a", bytes("live2"), 1);
+    queue.offer(message("readings/a", bytes("live2")), 1);
     assertEquals(List.of("retained", "ack", "live2"), drain(queue));
     assertNull(queue.poll());
   }
@@ -128,9 +134,9 @@ class SubscriberQueueTest {
   void theByteBoundAppliesBesideTheCount() {
     SubscriberQueue queue = new SubscriberQueue(1000, 10, (policy, count) -> lost.merge(policy, count, Long::sum));
     queue.policy(SlowPolicy.DROP_OLDEST);
-    queue.offer("readings/a", bytes("aaaa"), 1);
-    queue.offer("readings/b", bytes("bbbb"), 1);
-    queue.offer("readings/c", bytes("cccc"), 1); // 12 bytes would not fit in 10: the oldest goes
+    queue.offer(message("readings/a", bytes("aaaa")), 1);
+    queue.offer(message("readings/b", bytes("bbbb")), 1);
+    queue.offer(message("readings/c", bytes("cccc")), 1); // 12 bytes would not fit in 10: the oldest goes
     assertEquals(8, queue.pendingBytes());
     assertEquals(List.of("bbbb", "cccc"), drain(queue));
     assertEquals(0, queue.pendingBytes());
@@ -142,7 +148,7 @@ class SubscriberQueueTest {
   void lossesAreCountedWhenTheyHappen() {
     SubscriberQueue queue = queue(2);
     for (int i = 0; i < 10; i++) {
-      queue.offer("readings/a", bytes("m" + i), 1);
+      queue.offer(message("readings/a", bytes("m" + i)), 1);
     }
     assertEquals(Map.of(SlowPolicy.CONFLATE, 8L), lost);
   }
@@ -161,9 +167,9 @@ class SubscriberQueueTest {
   void everyLossIsAGapPerChannelWithItsTsRangeCountAndReason() {
     SubscriberQueue queue = queue(2);
     for (long ts = 100; ts < 110; ts++) {
-      queue.offer("readings/a", Messages.reading(new org.telemetryhub.hub.protocol.Reading("a", ts, 20f, 40f, 1000f)), 1);
+      queue.offer(Published.of("readings", "a", ts, Messages.reading(new org.telemetryhub.hub.protocol.Reading("a", ts, 20f, 40f, 1000f))), 1);
     }
-    queue.offer("status/a", bytes("{\"channel\":\"status/a\"}"), 1);
+    queue.offer(message("status/a", bytes("{\"channel\":\"status/a\"}")), 1);
     List<io.vertx.core.json.JsonObject> gaps = queue.lossReport().stream().skip(1) // after the $hub/lost
         .map(gap -> new io.vertx.core.json.JsonObject(new String(gap, StandardCharsets.UTF_8)).getJsonObject("payload")).toList();
     // Conflate kept readings 108 and 109 until the status message pushed out the oldest of them.

@@ -225,9 +225,22 @@ class ClusterIT {
     long ts = anHourAgo();
     sendTen(device, ts);
     device.awaitAck(10, WAIT);
-    Thread.sleep(500); // what would have been sent is sent by now
-    assertEquals(before1, node0.metric(toNode1), "nobody on node 1 subscribes: nothing sent there");
-    assertEquals(before2, node0.metric(toNode2), "nobody on node 2 subscribes: nothing sent there");
+    // Markers: readings that nodes 1 and 2 do subscribe to, sent from node 0 after the ten. Node 0
+    // sends to a node in order, so once a marker has arrived anything sent there before it is
+    // counted: the count must be the markers' alone.
+    for (int node = 1; node <= 2; node++) {
+      String marker = "marker-" + node;
+      String sentThere = node == 1 ? toNode1 : toNode2;
+      double before = node == 1 ? before1 : before2;
+      SubscriberClient watcher = SubscriberClient.open(subscribers, cluster.port(node), "readings/" + marker);
+      watcher.subscribe("m", "readings/" + marker);
+      DeviceClient markerDevice = DeviceClient.open(devices, cluster.port(0), marker);
+      sendUntilDelivered(markerDevice, watcher, marker, ts);
+      Poll.until("node 0 counts only the markers it sent to node " + node + " (nobody there subscribes to route-1)", WAIT,
+          () -> node0.metric(sentThere) == before + watcher.messagesOn("readings/" + marker).size());
+      markerDevice.close();
+      watcher.socket().close();
+    }
 
     SubscriberClient one = SubscriberClient.open(subscribers, cluster.port(1), "readings/#");
     SubscriberClient two = SubscriberClient.open(subscribers, cluster.port(1), "readings/#");

@@ -274,12 +274,14 @@ public final class HubSettings {
   Duration upgradeTimeout;
 
   @Option(names = "--idle-timeout", defaultValue = "60s", converter = DurationConverter.class,
-      description = "Time an HTTP keep-alive connection may wait for its next request (from the start of the last one). "
-          + "WebSockets are kept by their heartbeat instead. Default: ${DEFAULT-VALUE}.")
+      description = "Time an HTTP keep-alive connection may wait for its next request, from the end of the last answer "
+          + "(a request being answered, or an answer still being read, is not idle). WebSockets are kept by their heartbeat "
+          + "instead. Default: ${DEFAULT-VALUE}.")
   Duration idleTimeout;
 
   @Option(names = "--shutdown-timeout", defaultValue = "10s", converter = DurationConverter.class,
-      description = "How long a graceful stop may take to flush and close. Default: ${DEFAULT-VALUE}.")
+      description = "How long a graceful stop may take to flush and close, all steps together; what is not done by then "
+          + "is left behind (devices resend what was not acked). Default: ${DEFAULT-VALUE}.")
   Duration shutdownTimeout;
 
   @Option(names = "--cluster", negatable = true, defaultValue = "false", fallbackValue = "true",

@@ -57,6 +57,10 @@ build() { # ref, name: the hub of that ref, built in a worktree; prints the jar'
 
 start_hub() { # build name, jar
   rm -rf "$WORK/hub-data"
+  # The run before left its store's writes to the disk: let them land before this run starts, or
+  # the second run of a pair meets them (seen as whole runs with every commit slower).
+  sync
+  sleep 2
   local port java args; port=$(free_port)
   if [ "$1" = R ]; then
     java -cp "$BENCH" org.telemetryhub.bench.ReferenceServer "$port" > "$WORK/hub.log" 2>&1 & PIDS+=($!); HUB_PID=$!

@@ -76,9 +76,7 @@ class SubscriberProtocolTest {
     assertEquals(added, texts(outcome.add()), "added");
     assertEquals(removed, texts(outcome.remove()), "removed");
     assertEquals(retained, texts(outcome.retainedFor()), "retained asked for");
-    List<String> sent = Stream.concat(outcome.errors().stream(), Stream.ofNullable(outcome.ack()))
-        .map(bytes -> new String(bytes, StandardCharsets.UTF_8)).toList();
-    assertEquals(replies, sent, "replies");
+    assertEquals(replies, replies(outcome), "replies");
   }
 
   /** request; filters whose stored readings are replayed; from when; the slow-consumer policy asked for; replies. */
@@ -116,9 +114,13 @@ class SubscriberProtocolTest {
     assertEquals(since, outcome.since(), "since");
     assertEquals(policy, outcome.policy(), "policy");
     assertEquals(!replayed.isEmpty(), outcome.looksUp(), "the ack waits for the replay");
-    List<String> sent = Stream.concat(outcome.errors().stream(), Stream.ofNullable(outcome.ack()))
+    assertEquals(replies, replies(outcome), "replies");
+  }
+
+  /** What the request is answered, in order: its errors, then its ack. */
+  private static List<String> replies(SubscriberProtocol.Outcome outcome) {
+    return Stream.concat(outcome.errors().stream(), Stream.ofNullable(outcome.ack()))
         .map(bytes -> new String(bytes, StandardCharsets.UTF_8)).toList();
-    assertEquals(replies, sent, "replies");
   }
 
   private static String texts(List<TopicFilter> filters) {

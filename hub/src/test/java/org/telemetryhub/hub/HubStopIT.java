@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.telemetryhub.hub.testing.DeviceClient;
 import org.telemetryhub.hub.testing.FaultProxy;
 import org.telemetryhub.hub.testing.InfluxServer;
+import org.telemetryhub.hub.testing.Poll;
 import org.telemetryhub.hub.testing.TestHub;
 
 /** A hub's stop keeps to --shutdown-timeout as a whole, and a start that fails leaves nothing running. */
@@ -48,7 +49,8 @@ class HubStopIT {
 
       proxy.mode(FaultProxy.Mode.BLACK_HOLE);
       device.sendPackets(20f, now - 1, 50f, 1000f); // its write waits for an answer that never comes
-      Thread.sleep(500);
+      Poll.until("the second reading waiting for storage", Duration.ofSeconds(10),
+          () -> hub.api().metric("hub_store_queue_readings") >= 1);
       long started = System.nanoTime();
       hub.stop();
       long tookMillis = (System.nanoTime() - started) / 1_000_000;

@@ -397,11 +397,17 @@ class ClusterIT {
     long killedAt = System.nanoTime();
     cluster.node(1).kill();
 
-    // Expected within the heartbeat timeout plus the failure detection (8 s here); the wait is much
-    // longer because three hubs on two busy cores can take longer to agree that one is gone (once
-    // 18 s under the full suite), and how long it took is printed, not asserted: a speed figure.
-    JsonObject offline = watcher.await("lost-1 offline, node lost", Duration.ofSeconds(60), m ->
-        "offline".equals(m.getJsonObject("payload", new JsonObject()).getString("state")));
+    // Expected within the heartbeat timeout plus the failure detection (8 s here); how long it took
+    // is printed, not asserted: a speed figure. Once in a few full-suite runs the offline has not come
+    // at all: then the surviving nodes' cluster lines say whether they saw node 1 leave.
+    JsonObject offline;
+    try {
+      offline = watcher.await("lost-1 offline, node lost", Duration.ofSeconds(60), m ->
+          "offline".equals(m.getJsonObject("payload", new JsonObject()).getString("state")));
+    } catch (AssertionError missed) {
+      throw new AssertionError(missed.getMessage() + "\nnode 0's cluster lines:\n" + clusterLines(0)
+          + "\nnode 2's cluster lines:\n" + clusterLines(2), missed);
+    }
     long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
     System.out.println("a lost node's device went offline on the other nodes " + tookMillis + " ms after the kill (heartbeat timeout "
         + HEARTBEAT_TIMEOUT.toSeconds() + " s, failure detection " + FAILURE_DETECTION.toSeconds() + " s)");
@@ -418,6 +424,13 @@ class ClusterIT {
   }
 
   // ---- helpers ----
+
+  /** The lines of a node's log about the cluster (members, nodes left, devices marked), for a failure's message. */
+  private static String clusterLines(int node) {
+    return cluster.node(node).output().lines()
+        .filter(line -> line.contains("cluster") || line.contains("Members {") || line.contains("Member ["))
+        .reduce("", (all, line) -> all + "  " + line + "\n");
+  }
 
   /**
    * A subscription reaches the other nodes a moment after its ack: sends a reading (stamped

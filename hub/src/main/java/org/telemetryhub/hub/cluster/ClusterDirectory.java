@@ -73,10 +73,14 @@ final class ClusterDirectory implements DeviceDirectory, ClusterState.Listener {
   @Override
   public Session connected(String deviceId, Session session) {
     boolean onlineElsewhere = state.newestElsewhere(deviceId) != null;
-    Session previous = onlineElsewhere ? registry.takenOver(deviceId, session) : registry.connected(deviceId, session);
-    lost.remove(deviceId);
+    // The presence first: its change is queued on the state context before the flush that sends the
+    // "online" below to other nodes' subscribers, so a node that tells a subscriber "online" knows
+    // where the device is and marks it offline if this node is lost right after. (Only a flush to
+    // that node already due can still carry the "online" first, by a moment.)
     state.deviceConnected(new Presence(deviceId, state.nodeId(), state.nodeName(), session.connectionId(),
         session.remoteAddress(), session.connectedAtMillis()));
+    Session previous = onlineElsewhere ? registry.takenOver(deviceId, session) : registry.connected(deviceId, session);
+    lost.remove(deviceId);
     return previous;
   }
 

@@ -81,7 +81,7 @@ public final class Cluster {
         .toCompletionStage().toCompletableFuture().get();
     ClusterMeters meters = new ClusterMeters(registry);
     ClusterState state = new ClusterState(vertx, manager, cluster.nodeName());
-    meters.registerNodes(() -> manager.isActive() ? state.members().size() : 0);
+    meters.registerNodes(() -> manager.isActive() ? state.peers().members().size() : 0);
     LOG.info("cluster: joined as node {} ({} nodes, cluster manager on {}:{}, event bus on {}, {})", cluster.nodeName(),
         manager.getNodes().size(), cluster.host(), cluster.port(), cluster.host(),
         cluster.tls() != null ? "mutual TLS" : "NO TLS");
@@ -95,7 +95,7 @@ public final class Cluster {
   /** Where readings, status changes and alerts go: this node's subscribers and, by interest, other nodes'. */
   public Broker broker(LocalBroker local) {
     broker = new ClusterBroker(local, state, meters);
-    state.addListener(broker);
+    state.peers().addListener(broker);
     return broker;
   }
 
@@ -109,9 +109,9 @@ public final class Cluster {
                                    StatusListener localStatus, StatusListener recordedStatus, Clock clock) {
     directory = new ClusterDirectory(vertx, registry, state, alerts, revocations, localStatus, recordedStatus, clock);
     fleet = new ClusterFleet(vertx, state, directory, alerts);
-    state.addListener(directory);
-    state.revocations(revocations::all);
-    revocations.listener(state::revoked);
+    state.peers().addListener(directory);
+    state.own().revocations(revocations::all);
+    revocations.listener(state.own()::revoked);
     return directory;
   }
 
@@ -128,7 +128,7 @@ public final class Cluster {
    * store writer's barrier, completing on the given context. Call before {@link #start}.
    */
   public void commitBarrier(java.util.function.Function<io.vertx.core.Context, Future<Void>> local) {
-    state.localBarrier(() -> local.apply(state.context()));
+    state.barriers().localBarrier(() -> local.apply(state.context()));
   }
 
   /**
@@ -136,7 +136,7 @@ public final class Cluster {
    * every reading it had taken by then (a subscriber resuming from the shared store reads after it).
    */
   public Future<Void> barrier() {
-    return state.barrier();
+    return state.barriers().barrier();
   }
 
   /** Registers this node's consumers and learns the other nodes' state. Blocks; call before the hub serves. */

@@ -1,5 +1,6 @@
 package org.telemetryhub.hub.cluster;
 
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import java.util.ArrayList;
@@ -24,16 +25,18 @@ import org.telemetryhub.hub.pubsub.TopicTrie;
 /**
  * The {@link Broker} of a cluster node: this node's subscribers through its {@link LocalBroker},
  * other nodes' subscribers by interest. Each node knows the filters the other nodes' subscribers
- * hold (from {@link ClusterState}); a message goes to another node only when one of its filters
+ * hold (from {@link Peers}); a message goes to another node only when one of its filters
  * matches, once per node however many of its subscribers match, and that node hands it to its
  * own subscribers.
  */
-final class ClusterBroker implements Broker, ClusterState.Listener {
+final class ClusterBroker implements Broker, ClusterListener {
 
   static final String MESSAGES = "messages";
 
   private final LocalBroker local;
-  private final ClusterState state;
+  private final Context context;
+  private final OwnState own;
+  private final Peers peers;
   private final ClusterMeters meters;
   /** Other nodes' filters, each held by the id of the node whose subscribers hold it. */
   private final TopicTrie<String> interest = new TopicTrie<>();
@@ -41,7 +44,9 @@ final class ClusterBroker implements Broker, ClusterState.Listener {
 
   ClusterBroker(LocalBroker local, ClusterState state, ClusterMeters meters) {
     this.local = local;
-    this.state = state;
+    this.context = state.context();
+    this.own = state.own();
+    this.peers = state.peers();
     this.meters = meters;
   }
 
@@ -93,8 +98,8 @@ final class ClusterBroker implements Broker, ClusterState.Listener {
 
   private PeerLink link(String nodeId) {
     return links.computeIfAbsent(nodeId, id -> {
-      String name = state.nameOf(id);
-      return new PeerLink(state.context().owner().eventBus(), state.context(), ClusterState.nodeAddress(id, MESSAGES),
+      String name = peers.nameOf(id);
+      return new PeerLink(context.owner().eventBus(), context, ClusterState.nodeAddress(id, MESSAGES),
           name, meters.sentTo(name), meters.droppedFor(name));
     });
   }
@@ -102,13 +107,13 @@ final class ClusterBroker implements Broker, ClusterState.Listener {
   @Override
   public void subscribe(Subscriber subscriber, TopicFilter filter) {
     local.subscribe(subscriber, filter);
-    state.filterAdded(filter.text());
+    own.filterAdded(filter.text());
   }
 
   @Override
   public void unsubscribe(Subscriber subscriber, TopicFilter filter) {
     local.unsubscribe(subscriber, filter);
-    state.filterRemoved(filter.text());
+    own.filterRemoved(filter.text());
   }
 
   // ---- what the other nodes hold ----

@@ -36,7 +36,7 @@ import org.telemetryhub.hub.protocol.Reading;
  *   <li>A revocation made on any node is recorded on every node and closes the device's connection.</li>
  * </ul>
  */
-final class ClusterDirectory implements DeviceDirectory, ClusterState.Listener {
+final class ClusterDirectory implements DeviceDirectory, ClusterListener {
 
   static final String NODE_LOST = "node lost";
   private static final Logger LOG = LoggerFactory.getLogger(ClusterDirectory.class);
@@ -44,6 +44,8 @@ final class ClusterDirectory implements DeviceDirectory, ClusterState.Listener {
   private final Vertx vertx;
   private final DeviceRegistry registry;
   private final ClusterState state;
+  private final OwnState own;
+  private final Peers peers;
   private final AlertEngine alerts;
   private final Revocations revocations;
   private final StatusListener localStatus;
@@ -61,6 +63,8 @@ final class ClusterDirectory implements DeviceDirectory, ClusterState.Listener {
     this.vertx = vertx;
     this.registry = registry;
     this.state = state;
+    this.own = state.own();
+    this.peers = state.peers();
     this.alerts = alerts;
     this.revocations = revocations;
     this.localStatus = localStatus;
@@ -72,12 +76,12 @@ final class ClusterDirectory implements DeviceDirectory, ClusterState.Listener {
 
   @Override
   public Session connected(String deviceId, Session session) {
-    boolean onlineElsewhere = state.newestElsewhere(deviceId) != null;
+    boolean onlineElsewhere = peers.newestElsewhere(deviceId) != null;
     // The presence first: its change is queued on the state context before the flush that sends the
     // "online" below to other nodes' subscribers, so a node that tells a subscriber "online" knows
     // where the device is and marks it offline if this node is lost right after. (Only a flush to
     // that node already due can still carry the "online" first, by a moment.)
-    state.deviceConnected(new Presence(deviceId, state.nodeId(), state.nodeName(), session.connectionId(),
+    own.deviceConnected(new Presence(deviceId, state.nodeId(), state.nodeName(), session.connectionId(),
         session.remoteAddress(), session.connectedAtMillis()));
     Session previous = onlineElsewhere ? registry.takenOver(deviceId, session) : registry.connected(deviceId, session);
     lost.remove(deviceId);
@@ -93,14 +97,14 @@ final class ClusterDirectory implements DeviceDirectory, ClusterState.Listener {
   @Override
   public void disconnected(String deviceId, Session session, String reason) {
     registry.disconnected(deviceId, session, reason);
-    state.deviceDisconnected(deviceId, session.connectionId());
+    own.deviceDisconnected(deviceId, session.connectionId());
   }
 
   /** The device's connection here, or its newest elsewhere (closing that one from here does nothing). */
   @Override
   public Session session(String deviceId) {
     Session here = registry.session(deviceId);
-    return here != null ? here : state.newestElsewhere(deviceId);
+    return here != null ? here : peers.newestElsewhere(deviceId);
   }
 
   @Override
@@ -137,18 +141,18 @@ final class ClusterDirectory implements DeviceDirectory, ClusterState.Listener {
         && registry.handOver(elsewhere.device(), here)) {
       alerts.forget(elsewhere.device());
       here.closeReplaced(elsewhere);
-      state.deviceDisconnected(elsewhere.device(), here.connectionId());
+      own.deviceDisconnected(elsewhere.device(), here.connectionId());
     }
   }
 
   @Override
   public void nodeLeft(String nodeId, String nodeName, Collection<Presence> devicesHeld) {
-    boolean recordForAll = state.actsForAll();
+    boolean recordForAll = peers.actsForAll();
     long now = clock.millis();
     int marked = 0;
     for (Presence presence : devicesHeld) {
       String device = presence.device();
-      if (registry.session(device) != null || state.newestElsewhere(device) != null) {
+      if (registry.session(device) != null || peers.newestElsewhere(device) != null) {
         continue; // reconnected already
       }
       DeviceStatus offline = new DeviceStatus(device, DeviceState.OFFLINE, now, NODE_LOST);

@@ -34,13 +34,15 @@ final class ClusterFleet implements FleetView, AlertsView {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterFleet.class);
 
   private final Vertx vertx;
-  private final ClusterState state;
+  private final String nodeId;
+  private final Peers peers;
   private final DeviceDirectory directory;
   private final AlertEngine alerts;
 
   ClusterFleet(Vertx vertx, ClusterState state, DeviceDirectory directory, AlertEngine alerts) {
     this.vertx = vertx;
-    this.state = state;
+    this.nodeId = state.nodeId();
+    this.peers = state.peers();
     this.directory = directory;
     this.alerts = alerts;
   }
@@ -118,14 +120,14 @@ final class ClusterFleet implements FleetView, AlertsView {
   }
 
   private List<String> others() {
-    return state.members().stream().filter(node -> !node.equals(state.nodeId())).toList();
+    return peers.members().stream().filter(node -> !node.equals(nodeId)).toList();
   }
 
   private Future<JsonArray> ask(String node, String purpose, JsonObject question) {
     return vertx.eventBus().<JsonArray>request(ClusterState.nodeAddress(node, purpose), question,
             new DeliveryOptions().setSendTimeout(ANSWER_TIMEOUT_MILLIS))
         .map(Message::body)
-        .onFailure(failure -> LOG.warn("cluster: node {} did not answer for its {}: {}", state.nameOf(node), purpose,
+        .onFailure(failure -> LOG.warn("cluster: node {} did not answer for its {}: {}", peers.nameOf(node), purpose,
             failure.getMessage()));
   }
 

@@ -64,6 +64,15 @@ public final class DeviceClient {
 
   /** The HTTP status with which the hub refused the upgrade; fails the test if it was accepted. */
   public static int refusedStatus(WebSocketClient client, int port, String uri, String token, boolean tokenInQuery) {
+    int status = upgradeStatus(client, port, uri, token, tokenInQuery);
+    if (status == 101) {
+      throw new AssertionError("the hub accepted the upgrade of " + uri);
+    }
+    return status;
+  }
+
+  /** The HTTP status of an upgrade: 101 when accepted (the socket is closed at once), else the refusal's. */
+  public static int upgradeStatus(WebSocketClient client, int port, String uri, String token, boolean tokenInQuery) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI(tokenInQuery && token != null ? uri + "?token=" + token : uri);
     if (!tokenInQuery && token != null) {
@@ -71,12 +80,12 @@ public final class DeviceClient {
     }
     try {
       client.connect(options).await(10, TimeUnit.SECONDS).close();
+      return 101;
     } catch (UpgradeRejectedException e) {
       return e.getStatus();
     } catch (Exception e) {
       throw new AssertionError("connect to " + uri + " failed without an HTTP status: " + e, e);
     }
-    throw new AssertionError("the hub accepted the upgrade of " + uri);
   }
 
   /** Sends readings in one binary frame: {@code values} is t, ts, h, p repeated. */

@@ -4,21 +4,22 @@ import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.telemetryhub.hub.Hub;
 import org.telemetryhub.hub.process.FatalErrors;
 import org.telemetryhub.hub.cli.PortCheck;
-import org.telemetryhub.hub.RuntimeSettings;
+import org.telemetryhub.hub.HubOptions;
+import org.telemetryhub.hub.ListenOptions;
+import org.telemetryhub.hub.alerts.AlertRule;
 import org.telemetryhub.hub.auth.ApiAccess;
 import org.telemetryhub.hub.auth.SecretFile;
 import org.telemetryhub.hub.auth.TokenService;
-import org.telemetryhub.hub.config.HubSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code device-sim demo}: a hub on the embedded store and a fleet streaming to it, in one process. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
@@ -44,20 +45,20 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    HubSettings hubSettings = new HubSettings();
-    new CommandLine(hubSettings).parseArgs("--port=" + port, "--data-dir=" + dataDir, "--alert-rules=" + ALERT_RULES);
-    List<String> problems = RuntimeSettings.problems(hubSettings);
-    if (!problems.isEmpty()) {
-      System.err.println("device-sim demo: " + String.join("; ", problems));
+    if (port < 0 || port > 65535) {
+      System.err.println("device-sim demo: port must be between 0 and 65535, not " + port);
       return SimCommand.EXIT_BAD_OPTIONS;
     }
-    String portProblem = PortCheck.problem(hubSettings.host(), port);
+    HubOptions defaults = HubOptions.defaults(dataDir);
+    HubOptions options = defaults.withListen(defaults.listen().withAddress(ListenOptions.DEFAULT_HOST, port))
+        .withAlertRules(Arrays.stream(ALERT_RULES.split(";")).map(AlertRule::parse).toList());
+    String portProblem = PortCheck.problem(ListenOptions.DEFAULT_HOST, port);
     if (portProblem != null) {
       System.err.println("device-sim demo: " + portProblem);
       return SimCommand.EXIT_NOT_STARTED;
     }
     FatalErrors.endProcessOnFatal();
-    Hub hub = Hub.start(hubSettings);
+    Hub hub = Hub.start(options);
     String secret = SecretFile.loadOrCreate(dataDir).signing();
     fleetSettings.urls = List.of(URI.create("ws://127.0.0.1:" + hub.port()));
     fleetSettings.tokenSecret = secret;

@@ -55,9 +55,12 @@ class DashboardQueriesIT {
     assertEquals(DemoCommand.ALERT_RULES, alertRules, "the demo raises the alerts of the compose stack");
     long start = Instant.now().getEpochSecond();
     try (InfluxServer influx = InfluxServer.start(dir.resolve("influx"));
-         TestHub hub = TestHub.start(dir.resolve("hub"), "--store=influx", "--influx-url=" + influx.url(),
-             "--influx-database=" + DATABASE, "--influx-metrics-step=1s", "--heartbeat-interval=200ms",
-             "--heartbeat-timeout=1s", "--silent-after=1s", "--alert-rules=" + alertRules)) {
+         TestHub hub = TestHub.start(dir.resolve("hub"), o -> o
+             .withStore(o.store().withInflux(influx.url()).withInfluxSettings(
+                 o.store().influx().withUrl(influx.url()).withDatabase(DATABASE).withMetricsStep(Duration.ofSeconds(1))))
+             .withLiveness(o.liveness().withHeartbeat(Duration.ofMillis(200), Duration.ofSeconds(1))
+                 .withSilentAfter(Duration.ofSeconds(1)))
+             .withAlertRules(TestHub.rules(alertRules.split(";"))))) {
       FleetSettings settings = new FleetSettings();
       // 14 s: long enough for the compose file's pressure rule ("for 10s") to fire for a device of seed 42.
       new CommandLine(settings).parseArgs("--url", hub.url(), "--token-secret", TestHub.SECRET, "--devices", "3",

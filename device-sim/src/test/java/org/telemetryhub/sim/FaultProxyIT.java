@@ -40,7 +40,8 @@ class FaultProxyIT {
 
   @Test
   void aBlackHoleAndHalfOpenConnectionsLoseNothing() throws Exception {
-    try (TestHub hub = TestHub.start(dir.resolve("hub"), "--heartbeat-interval=300ms", "--heartbeat-timeout=1s");
+    try (TestHub hub = TestHub.start(dir.resolve("hub"), o -> o.withLiveness(
+        o.liveness().withHeartbeat(Duration.ofMillis(300), Duration.ofSeconds(1))));
          FaultProxy devicePath = FaultProxy.to(hub.port());
          FaultProxy subscriberPath = FaultProxy.to(hub.port())) {
       HubProcess subscriber = HubProcess.run(Path.of("..", "hub", "target", "hub.jar"), Map.of(),

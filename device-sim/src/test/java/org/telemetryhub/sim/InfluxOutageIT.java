@@ -1,5 +1,6 @@
 package org.telemetryhub.sim;
 
+import org.telemetryhub.hub.store.WriterOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,9 +41,10 @@ class InfluxOutageIT {
   @Test
   void anOutagePausesIngestAndLosesNothing() throws Exception {
     try (InfluxServer influx = InfluxServer.start(dir.resolve("influx"));
-         TestHub hub = TestHub.start(dir.resolve("hub"), "--store=influx", "--influx-url=" + influx.url(), "--node-name=outage-node",
-             "--influx-database=fleet", "--store-queue-capacity=" + QUEUE_CAPACITY, "--batch-size=500",
-             "--influx-metrics-step=1s")) {
+         TestHub hub = TestHub.start(dir.resolve("hub"), o -> o.withNodeName("outage-node")
+             .withStore(o.store().withInflux(influx.url()).withInfluxSettings(
+                 o.store().influx().withUrl(influx.url()).withDatabase("fleet").withMetricsStep(Duration.ofSeconds(1))))
+             .withWriter(new WriterOptions(500, WriterOptions.DEFAULT_BATCH_MAX_AGE, QUEUE_CAPACITY)))) {
       FleetSettings settings = new FleetSettings();
       new CommandLine(settings).parseArgs("--url", hub.url(), "--token-secret", TestHub.SECRET,
           "--devices", String.valueOf(DEVICES), "--load", "--batch", String.valueOf(BATCH), "--window", "64",

@@ -51,7 +51,7 @@ class LivenessChaosIT {
   @Test
   void devicesReconnectWhenTheHubStopsPinging() throws Exception {
     // A hub that (for this test) practically never pings.
-    try (TestHub hub = TestHub.start(dataDir, "--heartbeat-interval=1h", "--heartbeat-timeout=2h")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withLiveness(o.liveness().withHeartbeat(Duration.ofHours(1), Duration.ofHours(2))))) {
       FleetSettings settings = fleetSettings(hub.url(), "--devices", "5", "--watchdog", "1s");
       JsonObject summary = runFleet(settings, fleet -> Poll.until("every device reset its link and is back",
           Duration.ofSeconds(20), () -> fleet.stats().watchdogResets.sum() >= 5
@@ -66,7 +66,8 @@ class LivenessChaosIT {
   /** Verifies that devices that stop answering pings are marked offline by the hub, then online again after they reconnect. */
   @Test
   void deafDevicesGoOfflineThenOnlineAgain() throws Exception {
-    try (TestHub hub = TestHub.start(dataDir, "--heartbeat-interval=200ms", "--heartbeat-timeout=600ms")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withLiveness(
+        o.liveness().withHeartbeat(Duration.ofMillis(200), Duration.ofMillis(600))))) {
       FleetSettings settings = fleetSettings(hub.url(), "--devices", "4",
           "--chaos-mute-every", "700ms", "--chaos-mute-for", "1500ms");
       Map<String, List<String>> seen = new HashMap<>();

@@ -24,8 +24,8 @@ class TlsFleetIT {
   void aFleetStreamsOverWss() throws Exception {
     SelfSignedCertificate certificate = SelfSignedCertificate.create(dir, "hub");
     Path summary = dir.resolve("summary.json");
-    try (TestHub hub = TestHub.start(dir.resolve("hub"), "--tls-cert=" + certificate.certificate(),
-        "--tls-key=" + certificate.key())) {
+    try (TestHub hub = TestHub.start(dir.resolve("hub"), o -> o.withListen(
+        o.listen().withTls(certificate.certificate(), certificate.key())))) {
       Process sim = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-jar", Path.of("target", "device-sim.jar").toString(),
           "--url", "wss://127.0.0.1:" + hub.port(), "--trust-cert", certificate.certificate().toString(),

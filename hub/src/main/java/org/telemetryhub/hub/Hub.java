@@ -12,13 +12,17 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telemetryhub.hub.backend.StoreOptions;
+import org.telemetryhub.hub.cluster.ClusterOptions;
+import org.telemetryhub.hub.edge.EdgeOptions;
+import org.telemetryhub.hub.liveness.LivenessOptions;
+import org.telemetryhub.hub.websocket.Heartbeats;
 import org.telemetryhub.hub.alerts.AlertEngine;
 import org.telemetryhub.hub.alerts.AlertsView;
 import org.telemetryhub.hub.api.ApiRoutes;
@@ -28,7 +32,6 @@ import org.telemetryhub.hub.auth.SecretFile;
 import org.telemetryhub.hub.auth.TokenService;
 import org.telemetryhub.hub.cluster.Cluster;
 import org.telemetryhub.hub.config.DurationConverter;
-import org.telemetryhub.hub.config.HubSettings;
 import org.telemetryhub.hub.device.DeviceChannel;
 import org.telemetryhub.hub.device.DeviceEndpoint;
 import org.telemetryhub.hub.edge.ConnectionGuard;
@@ -65,7 +68,7 @@ import org.telemetryhub.hub.store.StoreWriter;
 import org.telemetryhub.hub.internals.UpgradeInternals;
 
 /**
- * A running hub: builds the parts from the settings, starts them in order and stops them in
+ * A running hub: builds the parts from its options, starts them in order and stops them in
  * reverse, gracefully. Decides nothing itself.
  */
 public final class Hub {
@@ -74,7 +77,7 @@ public final class Hub {
   /** Source addresses whose handshake rate is tracked at once; a flood of distinct addresses resets the table. */
   private static final int MAX_RATE_TRACKED_ADDRESSES = 100_000;
 
-  private final HubSettings settings;
+  private final HubOptions options;
   private final Vertx vertx;
   private final Cluster cluster;
   private final ReadingStore store;
@@ -87,9 +90,9 @@ public final class Hub {
   private volatile boolean accepting = true;
   private volatile int port;
 
-  private Hub(HubSettings settings, Vertx vertx, Cluster cluster, ReadingStore store, StoreWriter writer, DeviceChannel devices,
+  private Hub(HubOptions options, Vertx vertx, Cluster cluster, ReadingStore store, StoreWriter writer, DeviceChannel devices,
               SubscriberChannel subscribers, RetentionTask retention, CompositeMeterRegistry meters, RuntimeMeters runtimeMeters) {
-    this.settings = settings;
+    this.options = options;
     this.vertx = vertx;
     this.cluster = cluster;
     this.store = store;
@@ -105,7 +108,7 @@ public final class Hub {
    * Starts a hub and returns once it listens. Blocks (it opens files): call it from a main or
    * test thread, never from an event loop.
    */
-  public static Hub start(HubSettings settings) throws Exception {
+  public static Hub start(HubOptions options) throws Exception {
     Clock clock = Clock.systemUTC();
     PrometheusEndpoint prometheus = new PrometheusEndpoint();
     // Every meter goes to the Prometheus endpoint and, when the store backend has one, where it pushes them.
@@ -113,41 +116,44 @@ public final class Hub {
     meters.add(prometheus.registry());
     RuntimeMeters runtimeMeters = RuntimeMeters.bindTo(meters);
     VertxOptions vertxOptions = new VertxOptions()
-        .setEventLoopPoolSize(settings.eventLoops())
+        .setEventLoopPoolSize(options.listen().eventLoopCount())
         .setPreferNativeTransport(true)
         // The route label tells REST requests, console files and the two WebSocket upgrades apart.
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).addLabels(Label.HTTP_ROUTE));
     VertxBuilder builder = Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(meters));
-    if (settings.cluster() && !settings.clusterInsecure()) {
-      checkClusterCertificate(settings);
+    if (options.cluster() != null && options.cluster().tls() != null) {
+      checkClusterCertificate(options.cluster().tls());
     }
-    Cluster cluster = settings.cluster()
-        ? Cluster.join(builder, vertxOptions, RuntimeSettings.clusterOptions(settings), meters) : null;
+    Cluster cluster = options.cluster() != null ? Cluster.join(builder, vertxOptions, options.cluster(), meters) : null;
     Vertx vertx = cluster != null ? cluster.vertx() : builder.build();
     StoreBackend backend = null;
     StoreWriter startedWriter = null;
     try {
-      OwnerOnlyFiles.createDirectories(settings.dataDir());
-      Revocations revocations = Revocations.load(settings.dataDir());
-      Authenticator authenticator = authenticator(settings, vertx, revocations);
-      backend = StoreBackend.open(vertx, RuntimeSettings.storeChoice(settings));
+      OwnerOnlyFiles.createDirectories(options.dataDir());
+      Revocations revocations = Revocations.load(options.dataDir());
+      Authenticator authenticator = authenticator(options, vertx, revocations);
+      StoreOptions storeOptions = options.store();
+      backend = StoreBackend.open(vertx, new StoreBackend.Choice(storeOptions.kind(), options.dataDir(), storeOptions.shardCount(),
+          storeOptions.influx(), storeOptions.retention(), options.nodeName()));
       if (backend.pushedMeters() != null) {
         meters.add(backend.pushedMeters());
       }
       ReadingStore store = backend.store();
       HubMetrics metrics = new MicrometerHubMetrics(meters);
-      StoreWriter writer = new StoreWriter(store, settings.batchSize(), settings.batchMaxAge(),
-          settings.storeQueueCapacity(), metrics);
+      StoreWriter writer = new StoreWriter(store, options.writer().batchSize(), options.writer().batchMaxAge(),
+          options.writer().queueCapacity(), metrics);
 
       // Where readings, state changes and alerts go: each a component with a name (package fanout).
       // In a cluster they also reach other nodes' subscribers, and every node answers for every device.
       LocalBroker localBroker = new LocalBroker();
       Broker broker = cluster != null ? cluster.broker(localBroker) : localBroker;
-      AlertEngine alerts = new AlertEngine(RuntimeSettings.alertRules(settings), new AlertFanOut(broker, backend.events()));
-      SilencePolicy silence = new SilencePolicy(settings.silentAfter(), settings.silentMissedIntervals(), settings.silentAfterMin(),
-          settings.silentAfterMax());
+      AlertEngine alerts = new AlertEngine(options.alertRules(), new AlertFanOut(broker, backend.events()));
+      LivenessOptions liveness = options.liveness();
+      SilencePolicy silence = new SilencePolicy(liveness.silentAfter(), liveness.silentMissedIntervals(), liveness.silentAfterMin(),
+          liveness.silentAfterMax());
+      Heartbeats heartbeats = new Heartbeats(liveness.heartbeatInterval(), liveness.heartbeatTimeout());
       DeviceRegistry registry = new DeviceRegistry(clock, silence, new StatusFanOut(broker, backend.events()),
-          settings.nodeName());
+          options.nodeName());
       metrics.registerDeviceStates(registry::count);
       DeviceDirectory directory = cluster != null
           ? cluster.directory(registry, alerts, revocations, new StatusFanOut(localBroker, EventSink.NONE),
@@ -155,17 +161,16 @@ public final class Hub {
           : registry;
       FleetView fleet = cluster != null ? cluster.fleet() : FleetView.of(registry);
       AlertsView alertsView = cluster != null ? cluster.alerts() : AlertsView.of(alerts);
-      DeviceChannel devices = new DeviceChannel(directory, writer, new ReadingValidator(RuntimeSettings.validRanges(settings)),
-          new ReadingFanOut(broker, alerts), device -> latestStored(vertx, store, device),
-          metrics, clock, settings.heartbeatInterval(), settings.heartbeatTimeout(), settings.maxFrameSize(),
-          settings.maxPendingPerDevice());
+      DeviceChannel devices = new DeviceChannel(directory, writer,
+          new ReadingValidator(options.devices().validRanges(storeOptions.retention())),
+          new ReadingFanOut(broker, alerts), device -> latestStored(vertx, store, device), metrics, clock, heartbeats,
+          options.devices());
       if (cluster != null) {
         cluster.commitBarrier(writer::barrier);
       }
-      StoreReplay replay = new StoreReplay(store, writer, cluster == null ? null : cluster::barrier, fleet, settings.resumeLimit());
-      SubscriberChannel subscribers = new SubscriberChannel(broker, fleet, replay,
-          metrics, RuntimeSettings.subscriberLimits(settings),
-          settings.heartbeatInterval(), settings.heartbeatTimeout());
+      StoreReplay replay = new StoreReplay(store, writer, cluster == null ? null : cluster::barrier, fleet,
+          options.subscribers().resumeLimit());
+      SubscriberChannel subscribers = new SubscriberChannel(broker, fleet, replay, metrics, options.subscribers(), heartbeats);
       // A session ends with its credentials: when its secret is dropped, or its subscriber or api name revoked
       // (a revoked device is closed by the revocation itself; an expired token by its connection).
       if (authenticator instanceof TokenService tokens) {
@@ -175,20 +180,21 @@ public final class Hub {
         });
       }
       revocations.onRecorded((key, epochSeconds) -> subscribers.endRevokedSessions(key));
-      RetentionTask retention = new RetentionTask(vertx, store, Duration.ofDays(settings.retentionDays()), clock);
-      Hub hub = new Hub(settings, vertx, cluster, store, writer, devices, subscribers, retention, meters, runtimeMeters);
+      RetentionTask retention = new RetentionTask(vertx, store, storeOptions.retention(), clock);
+      Hub hub = new Hub(options, vertx, cluster, store, writer, devices, subscribers, retention, meters, runtimeMeters);
 
       // The edge: what a connection passes before it reaches a channel.
+      EdgeOptions edge = options.edge();
       ConnectionGuard guard = new ConnectionGuard(vertx,
-          new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()), metrics,
-          settings.headerTimeout(), settings.upgradeTimeout(), settings.idleTimeout());
-      UpgradeGate upgradeGate = new UpgradeGate(new HandshakeRate(settings.handshakeRatePerAddress(),
-          10.0 * settings.handshakeRatePerAddress(), MAX_RATE_TRACKED_ADDRESSES, System::nanoTime), metrics);
+          new ConnectionLimits(edge.connectionLimit(), edge.connectionLimitPerAddress()), metrics,
+          edge.headerTimeout(), edge.upgradeTimeout(), edge.idleTimeout());
+      UpgradeGate upgradeGate = new UpgradeGate(new HandshakeRate(edge.handshakeRatePerAddress(),
+          10.0 * edge.handshakeRatePerAddress(), MAX_RATE_TRACKED_ADDRESSES, System::nanoTime), metrics);
       UpgradeFlow upgrades = new UpgradeFlow(guard, () -> hub.accepting);
       ApiRoutes routes = new ApiRoutes(fleet, directory, store, writer, prometheus, alertsView,
           new DeviceEndpoint(devices, authenticator, upgrades),
-          new SubscriberEndpoint(subscribers, authenticator, settings.allowedOrigins(), upgrades),
-          upgradeGate, authenticator, revocations, settings.metricsAuth(), () -> hub.accepting, clock, settings.nodeName());
+          new SubscriberEndpoint(subscribers, authenticator, options.subscribers().allowedOrigins(), upgrades),
+          upgradeGate, authenticator, revocations, options.auth().metricsAuth(), () -> hub.accepting, clock, options.nodeName());
       writer.start();
       startedWriter = writer;
       if (cluster != null) {
@@ -197,17 +203,18 @@ public final class Hub {
       listKnownDevices(store, registry);
       vertx.setPeriodic(silence.sweepInterval().toMillis(), id -> registry.sweepSilence());
       hub.listen(routes, guard);
-      retention.start(settings.retentionCheckInterval());
-      String node = cluster != null ? "cluster node " + settings.nodeName() + ", " : "";
+      retention.start(storeOptions.retentionCheckInterval());
+      String node = cluster != null ? "cluster node " + options.nodeName() + ", " : "";
       LOG.info("hub listening on port {} ({}{}, {} event loops, {} transport, store {}, auth {}, at most {} connections, {} per "
-              + "address)", hub.port, node, settings.tlsEnabled() ? "TLS: https and wss" : "plain: http and ws", settings.eventLoops(),
+              + "address)", hub.port, node, options.listen().tlsEnabled() ? "TLS: https and wss" : "plain: http and ws",
+          options.listen().eventLoopCount(),
           vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO", store.describe(),
-          settings.authEnabled() ? "on" : "OFF", settings.maxConnections(), settings.maxConnectionsPerAddress());
+          options.auth().enabled() ? "on" : "OFF", edge.connectionLimit(), edge.connectionLimitPerAddress());
       return hub;
     } catch (Exception e) {
       // Nothing was acked yet: the lanes stop before the store they write to closes.
       if (startedWriter != null) {
-        startedWriter.stop(settings.shutdownTimeout());
+        startedWriter.stop(options.shutdownTimeout());
       }
       if (backend != null) {
         backend.store().close();
@@ -219,10 +226,10 @@ public final class Hub {
   }
 
   /** A cluster certificate whose key is another's would fail every handshake between the nodes: said before joining. */
-  private static void checkClusterCertificate(HubSettings settings) throws java.io.IOException {
+  private static void checkClusterCertificate(ClusterOptions.Tls tls) throws java.io.IOException {
     Vertx probe = Vertx.vertx();
     try {
-      TlsFiles.checkPair(probe, settings.clusterTlsCert(), settings.clusterTlsKey());
+      TlsFiles.checkPair(probe, tls.certificate(), tls.key());
     } finally {
       probe.close();
     }
@@ -247,17 +254,17 @@ public final class Hub {
    * Signed tokens from the configured secrets; a secret file is re-read when it changes, so a
    * rotation needs no restart.
    */
-  private static Authenticator authenticator(HubSettings settings, Vertx vertx, Revocations revocations)
+  private static Authenticator authenticator(HubOptions options, Vertx vertx, Revocations revocations)
       throws java.io.IOException {
-    if (!settings.authEnabled()) {
+    if (!options.auth().enabled()) {
       LOG.warn("authentication is OFF (--no-auth): any client can send readings as any device and read everything");
       return Authenticator.OPEN;
     }
-    TokenService tokens = new TokenService(vertx, TokenSecrets.load(settings), revocations);
-    Path secretFile = TokenSecrets.file(settings);
+    TokenService tokens = new TokenService(vertx, TokenSecrets.load(options.auth(), options.dataDir()), revocations);
+    Path secretFile = TokenSecrets.file(options.auth(), options.dataDir());
     if (secretFile != null) {
       new FileWatcher(vertx, "token secrets", List.of(secretFile), () -> tokens.useKeys(SecretFile.read(secretFile)))
-          .start(settings.reloadCheckInterval());
+          .start(options.listen().reloadCheckInterval());
     }
     return tokens;
   }
@@ -268,20 +275,21 @@ public final class Hub {
    * servers on port 0 would each get a port of their own.
    */
   private void listen(ApiRoutes routes, ConnectionGuard guard) throws Exception {
-    HttpServerOptions options = serverOptions(settings.port() == 0 ? -1 : settings.port());
-    TlsFiles tls = settings.tlsEnabled()
-        ? new TlsFiles(settings.tlsCert(), settings.tlsKey(), settings.headerTimeout().toMillis()) : null;
+    ListenOptions listen = options.listen();
+    HttpServerOptions serverOptions = serverOptions(listen.port() == 0 ? -1 : listen.port());
+    TlsFiles tls = listen.tlsEnabled()
+        ? new TlsFiles(listen.tlsCert(), listen.tlsKey(), options.edge().headerTimeout().toMillis()) : null;
     if (tls != null) {
-      tls.applyTo(vertx, options);
+      tls.applyTo(vertx, serverOptions);
     }
     List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
     // A compressed request inflates to at most one byte over the limit: the limit's own check then refuses it (1009).
-    var compression = UpgradeInternals.boundedCompression(settings.maxRequestSize() + 1);
+    var compression = UpgradeInternals.boundedCompression(options.subscribers().maxRequestBytes() + 1);
     await(vertx.deployVerticle(() -> {
-      HttpVerticle server = new HttpVerticle(routes, guard, options, compression);
+      HttpVerticle server = new HttpVerticle(routes, guard, serverOptions, compression);
       servers.add(server);
       return server;
-    }, new DeploymentOptions().setInstances(settings.eventLoops())));
+    }, new DeploymentOptions().setInstances(listen.eventLoopCount())));
     port = servers.get(0).actualPort();
     for (HttpVerticle server : servers) {
       if (server.actualPort() != port) {
@@ -295,17 +303,17 @@ public final class Hub {
         for (HttpVerticle server : servers) {
           await(server.updateSsl(ssl));
         }
-      }).start(settings.reloadCheckInterval());
+      }).start(listen.reloadCheckInterval());
     }
   }
 
   private HttpServerOptions serverOptions(int listenPort) {
     return new HttpServerOptions()
-        .setHost(settings.host())
+        .setHost(options.listen().host())
         .setPort(listenPort)
         // The frame decoder's limit; each channel limits its whole messages itself (MessageAssembler).
-        .setMaxWebSocketFrameSize(Math.max(settings.maxFrameSize(), settings.maxRequestSize()))
-        .setMaxWebSocketMessageSize(Math.max(settings.maxFrameSize(), settings.maxRequestSize()))
+        .setMaxWebSocketFrameSize(Math.max(options.devices().maxFrameSize(), options.subscribers().maxRequestBytes()))
+        .setMaxWebSocketMessageSize(Math.max(options.devices().maxFrameSize(), options.subscribers().maxRequestBytes()))
         // After the hub's close frame, how long it waits for the peer's before dropping the TCP
         // connection. After a refused frame the decoder discards everything, the peer's close frame
         // too, so this wait is what a peer sees before its close handler runs.
@@ -335,7 +343,7 @@ public final class Hub {
       return;
     }
     accepting = false;
-    StopDeadline deadline = StopDeadline.after(settings.shutdownTimeout());
+    StopDeadline deadline = StopDeadline.after(options.shutdownTimeout());
     LOG.info("stopping: {} device connections, {} readings waiting for storage", devices.openConnections(),
         writer.queuedReadings());
     try {
@@ -343,7 +351,7 @@ public final class Hub {
       deadline.await("pausing the devices", devices.pauseAll());
       if (!writer.stop(deadline.remaining())) {
         LOG.warn("stopping: storage did not finish within {}; unacknowledged readings will be resent by their devices",
-            DurationConverter.format(settings.shutdownTimeout()));
+            DurationConverter.format(options.shutdownTimeout()));
       }
       deadline.await("closing the devices", devices.closeAll());
       deadline.await("closing the subscribers", subscribers.closeAll());
@@ -369,11 +377,11 @@ public final class Hub {
   private <T> T await(Future<T> future) throws Exception {
     try {
       return future.toCompletionStage().toCompletableFuture()
-          .get(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+          .get(options.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     } catch (TimeoutException e) {
-      throw new TimeoutException("no answer within " + settings.shutdownTimeout());
+      throw new TimeoutException("no answer within " + options.shutdownTimeout());
     }
   }
 

@@ -1,20 +1,24 @@
 package org.telemetryhub.hub;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.telemetryhub.hub.alerts.AlertRule;
+import org.telemetryhub.hub.auth.AuthOptions;
+import org.telemetryhub.hub.backend.StoreBackend;
+import org.telemetryhub.hub.backend.StoreOptions;
 import org.telemetryhub.hub.cluster.ClusterOptions;
 import org.telemetryhub.hub.config.HubSettings;
-import org.telemetryhub.hub.protocol.ValidRanges;
-import org.telemetryhub.hub.pubsub.SubscriberChannel;
-import org.telemetryhub.hub.backend.StoreBackend;
+import org.telemetryhub.hub.device.DeviceOptions;
+import org.telemetryhub.hub.edge.EdgeOptions;
+import org.telemetryhub.hub.liveness.LivenessOptions;
+import org.telemetryhub.hub.pubsub.SubscriberOptions;
+import org.telemetryhub.hub.store.WriterOptions;
 import org.telemetryhub.hub.store.influx.InfluxSettings;
 
 /**
- * The runtime types the settings describe, built here in the composition root so that the
- * settings themselves depend on nothing of the hub's domain.
+ * The command line's settings mapped onto the hub's typed options, here in the composition root
+ * so that the settings themselves depend on nothing of the hub's domain.
  */
 public final class RuntimeSettings {
 
@@ -34,34 +38,33 @@ public final class RuntimeSettings {
     return problems;
   }
 
-  static ValidRanges validRanges(HubSettings settings) {
-    return new ValidRanges(settings.temperatureMin(), settings.temperatureMax(), settings.humidityMin(),
-        settings.humidityMax(), settings.pressureMin(), settings.pressureMax(), settings.maxClockSkew(),
-        Duration.ofDays(settings.retentionDays()));
+  /** The options the settings describe; call with settings that have no {@link #problems}. */
+  public static HubOptions options(HubSettings s) {
+    return new HubOptions(s.dataDir(), s.nodeName(), s.shutdownTimeout(),
+        new ListenOptions(s.host(), s.port(), s.eventLoops(), s.tlsCert(), s.tlsKey(), s.reloadCheckInterval()),
+        new AuthOptions(s.authEnabled(), s.tokenSecret(), s.tokenSecretFile(), s.metricsAuth()),
+        new LivenessOptions(s.heartbeatInterval(), s.heartbeatTimeout(), s.silentAfter(), s.silentMissedIntervals(),
+            s.silentAfterMin(), s.silentAfterMax()),
+        new DeviceOptions(s.maxFrameSize(), s.maxPendingPerDevice(), s.maxClockSkew(), s.temperatureMin(), s.temperatureMax(),
+            s.humidityMin(), s.humidityMax(), s.pressureMin(), s.pressureMax()),
+        new SubscriberOptions(s.maxSubscribers(), s.maxSubscribersPerToken(), s.maxChannelsPerRequest(), s.maxSubscriptions(),
+            s.subscriberQueue(), s.subscriberQueueBytes(), s.maxRequestSize(), s.resumeLimit(), s.allowedOrigins()),
+        new EdgeOptions(s.maxConnections(), s.maxConnectionsPerAddress(), s.handshakeRatePerAddress(),
+            s.headerTimeout(), s.upgradeTimeout(), s.idleTimeout()),
+        new WriterOptions(s.batchSize(), s.batchMaxAge(), s.storeQueueCapacity()),
+        new StoreOptions(StoreBackend.Kind.valueOf(s.store().toUpperCase(Locale.ROOT)), s.storeShards(),
+            new InfluxSettings(s.influxUrl(), s.influxDatabase(), s.influxRetentionPolicy(), s.influxUser(), s.influxPassword(),
+                s.influxWritesInFlight(), s.influxGzip(), s.influxMetricsStep()),
+            s.retentionDays(), s.retentionCheckInterval()),
+        s.cluster() ? clusterOptions(s) : null,
+        s.alertRuleTexts().stream().map(AlertRule::parse).toList());
   }
 
-  static SubscriberChannel.Limits subscriberLimits(HubSettings settings) {
-    return new SubscriberChannel.Limits(settings.maxSubscribers(), settings.maxSubscribersPerToken(), settings.maxChannelsPerRequest(),
-        settings.maxSubscriptions(), settings.subscriberQueue(), settings.subscriberQueueBytes(), settings.maxRequestSize());
-  }
-
-  static ClusterOptions clusterOptions(HubSettings settings) {
+  private static ClusterOptions clusterOptions(HubSettings settings) {
     List<String> members = settings.clusterMembers().stream().map(String::strip).filter(m -> !m.isEmpty()).toList();
     return new ClusterOptions(settings.clusterHost(), settings.clusterPort(), members, settings.clusterBusPort(),
         settings.clusterFailureDetection(), settings.clusterConfig(), settings.nodeName(),
         settings.clusterInsecure() ? null
             : new ClusterOptions.Tls(settings.clusterTlsCert(), settings.clusterTlsKey(), settings.clusterTlsCa()));
-  }
-
-  static StoreBackend.Choice storeChoice(HubSettings settings) {
-    return new StoreBackend.Choice(StoreBackend.Kind.valueOf(settings.store().toUpperCase(Locale.ROOT)), settings.dataDir(), settings.storeShards(),
-        new InfluxSettings(settings.influxUrl(), settings.influxDatabase(), settings.influxRetentionPolicy(),
-            settings.influxUser(), settings.influxPassword(), settings.influxWritesInFlight(), settings.influxGzip(),
-            settings.influxMetricsStep()),
-        Duration.ofDays(settings.retentionDays()), settings.nodeName());
-  }
-
-  static List<AlertRule> alertRules(HubSettings settings) {
-    return settings.alertRuleTexts().stream().map(AlertRule::parse).toList();
   }
 }

@@ -40,8 +40,8 @@ class HubStopIT {
   void aStoreThatNeverAnswersDoesNotHoldTheStop(Vertx vertx) throws Exception {
     try (InfluxServer influx = InfluxServer.start(dir.resolve("influx"));
          FaultProxy proxy = FaultProxy.to(Integer.parseInt(influx.url().replaceAll(".*:", "")))) {
-      TestHub hub = TestHub.start(dir.resolve("hub"), "--store=influx", "--influx-url=http://127.0.0.1:" + proxy.port(),
-          "--shutdown-timeout=3s");
+      TestHub hub = TestHub.start(dir.resolve("hub"), o -> o.withStore(o.store().withInflux("http://127.0.0.1:" + proxy.port()))
+          .withShutdownTimeout(Duration.ofSeconds(3)));
       long now = Instant.now().getEpochSecond();
       DeviceClient device = DeviceClient.open(DeviceClient.client(vertx), hub.port(), "dev-1");
       device.sendPackets(20f, now - 2, 50f, 1000f);
@@ -67,7 +67,8 @@ class HubStopIT {
   @Test
   void aFailedStartLeavesNoStoreWriterRunning() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Exception failure = assertThrows(Exception.class, () -> TestHub.start(dir, "--port=" + taken.getLocalPort()));
+      Exception failure = assertThrows(Exception.class, () -> TestHub.start(dir,
+          o -> o.withListen(o.listen().withAddress("127.0.0.1", taken.getLocalPort()))));
       System.out.println("start failed as it should: " + failure);
       List<String> writers = Thread.getAllStackTraces().keySet().stream()
           .filter(thread -> thread.isAlive() && thread.getName().startsWith("store-writer"))

@@ -45,7 +45,7 @@ public final class ServeCommand implements Callable<Integer> {
     HeapHeadroom.apply();
     Hub hub;
     try {
-      hub = Hub.start(settings);
+      hub = Hub.start(RuntimeSettings.options(settings));
     } catch (Exception e) {
       // Said once, on stderr: the log's console appender would say it a second time.
       String why = PortCheck.isTakenPort(e) ? PortCheck.takenMessage(settings.host(), settings.port()) : e.getMessage();

@@ -11,14 +11,14 @@ import java.nio.file.Path;
  * The name of this machine as the kernel has it, without a lookup: {@code InetAddress.getLocalHost()}
  * asks the resolver, which can block for seconds when DNS does not answer. That lookup is the last resort.
  */
-final class HostName {
+public final class HostName {
 
   private static final Path KERNEL_HOST_NAME = Path.of("/proc/sys/kernel/hostname");
 
   private HostName() {
   }
 
-  static String ofThisMachine() {
+  public static String ofThisMachine() {
     try {
       String name = Files.readString(KERNEL_HOST_NAME, StandardCharsets.US_ASCII).strip();
       if (!name.isEmpty()) {

@@ -354,7 +354,8 @@ public final class HubSettings {
   public Path tlsCert() { return tlsCert; }
   public Path tlsKey() { return tlsKey; }
   public Duration reloadCheckInterval() { return reloadCheckInterval; }
-  public int eventLoops() { return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors(); }
+  /** --event-loops as given: 0 means one per core. */
+  public int eventLoops() { return eventLoops; }
   public Duration heartbeatInterval() { return heartbeatInterval; }
   public Duration heartbeatTimeout() { return heartbeatTimeout; }
   public Duration silentAfter() { return silentAfter; }
@@ -373,8 +374,8 @@ public final class HubSettings {
 
   public String store() { return store; }
   public boolean influxStore() { return "influx".equals(store); }
-  /** --store-shards, with 0 resolved to the number of cores. */
-  public int storeShards() { return storeShards > 0 ? storeShards : Runtime.getRuntime().availableProcessors(); }
+  /** --store-shards as given: 0 means one per core. */
+  public int storeShards() { return storeShards; }
   public int influxWritesInFlight() { return influxWritesInFlight; }
   public String influxRetentionPolicy() { return influxRetentionPolicy; }
   public boolean influxGzip() { return influxGzip; }
@@ -428,19 +429,10 @@ public final class HubSettings {
     return nodeName;
   }
 
-  /** --max-connections, or nine tenths of the open-file limit when it is 0 (the rest is left for files and the JVM). */
-  public int maxConnections() {
-    if (maxConnections > 0) {
-      return maxConnections;
-    }
-    long openFiles = OpenFileLimit.get();
-    return (int) Math.max(64, Math.min(Integer.MAX_VALUE, openFiles - Math.max(64, openFiles / 10)));
-  }
-
-  /** --max-connections-per-address, or a quarter of {@link #maxConnections()} when it is 0. */
-  public int maxConnectionsPerAddress() {
-    return maxConnectionsPerAddress > 0 ? maxConnectionsPerAddress : Math.max(1, maxConnections() / 4);
-  }
+  /** --max-connections as given: 0 means automatic (from the open-file limit). */
+  public int maxConnections() { return maxConnections; }
+  /** --max-connections-per-address as given: 0 means automatic. */
+  public int maxConnectionsPerAddress() { return maxConnectionsPerAddress; }
   public List<String> allowedOrigins() { return allowedOrigins; }
   public int maxSubscribers() { return maxSubscribers; }
 

@@ -2,7 +2,6 @@ package org.telemetryhub.hub.device;
 
 import io.vertx.core.Future;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -42,17 +41,15 @@ public final class DeviceChannel {
    */
   public DeviceChannel(DeviceDirectory registry, StoreWriter writer, ReadingValidator validator,
                        Consumer<Reading> onValidReading, Function<String, Future<Long>> latestStored, HubMetrics metrics,
-                       Clock clock, Duration heartbeatInterval, Duration heartbeatTimeout, int maxMessageBytes,
-                       int maxPendingPackets) {
+                       Clock clock, Heartbeats heartbeats, DeviceOptions options) {
     this.registry = registry;
     this.writer = writer;
     this.validator = validator;
     this.onValidReading = onValidReading;
     this.metrics = metrics;
     this.clock = clock;
-    this.socketSettings = new HubWebSocket.Settings(new Heartbeats(heartbeatInterval, heartbeatTimeout), maxMessageBytes,
-        "message", "packets");
-    this.maxPendingPackets = maxPendingPackets;
+    this.socketSettings = new HubWebSocket.Settings(heartbeats, options.maxFrameSize(), "message", "packets");
+    this.maxPendingPackets = options.maxPendingPerDevice();
     this.latestStored = latestStored;
     this.noClockStamps = new NoClockStamps(validator.maxClockSkewSeconds());
   }

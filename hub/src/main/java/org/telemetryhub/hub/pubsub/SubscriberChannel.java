@@ -1,7 +1,6 @@
 package org.telemetryhub.hub.pubsub;
 
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.telemetryhub.hub.liveness.FleetView;
@@ -15,27 +14,18 @@ import org.telemetryhub.hub.websocket.HubWebSocket;
  */
 public final class SubscriberChannel {
 
-  /**
-   * The limits of the subscriber channel as this hub applies them: connections (in all and per token name), channels per
-   * request and per connection, the published messages one subscriber may have waiting (by count
-   * and by bytes) and the size of one request.
-   */
-  public record Limits(int maxSubscribers, int maxSubscribersPerToken, int maxChannelsPerRequest,
-                       int maxSubscriptionsPerConnection, int queueCapacity, long queueBytes, int maxRequestBytes) {
-  }
-
   final Broker broker;
   final FleetView fleet;
   final StoreReplay replay;
   final HubMetrics metrics;
-  final Limits limits;
+  final SubscriberOptions limits;
   final SubscriberProtocol protocol;
   final HubWebSocket.Settings socketSettings;
   final Set<SubscriberConnection> open = ConcurrentHashMap.newKeySet();
   final SubscriberSlots slots;
 
-  public SubscriberChannel(Broker broker, FleetView fleet, StoreReplay replay, HubMetrics metrics, Limits limits,
-                           Duration heartbeatInterval, Duration heartbeatTimeout) {
+  public SubscriberChannel(Broker broker, FleetView fleet, StoreReplay replay, HubMetrics metrics, SubscriberOptions limits,
+                           Heartbeats heartbeats) {
     this.broker = broker;
     this.fleet = fleet;
     this.replay = replay;
@@ -43,7 +33,7 @@ public final class SubscriberChannel {
     this.limits = limits;
     this.protocol = new SubscriberProtocol(limits.maxChannelsPerRequest(), limits.maxSubscriptionsPerConnection());
     this.slots = new SubscriberSlots(limits.maxSubscribers(), limits.maxSubscribersPerToken());
-    this.socketSettings = new HubWebSocket.Settings(new Heartbeats(heartbeatInterval, heartbeatTimeout),
+    this.socketSettings = new HubWebSocket.Settings(heartbeats,
         limits.maxRequestBytes(), "request", "messages");
   }
 

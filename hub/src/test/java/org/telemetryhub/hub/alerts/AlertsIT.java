@@ -33,8 +33,8 @@ class AlertsIT {
   /** Verifies that a rule fires after its duration, keeps firing between the thresholds, resolves below the lower one, and is listed meanwhile. */
   @Test
   void alertsFireAndResolveWithHysteresis(Vertx vertx) throws Exception {
-    try (TestHub hub = TestHub.start(dataDir,
-        "--alert-rules=overheat: temperature > 30 for 10s resolve < 29 devices hot-*; dry: humidity < 20")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withAlertRules(
+        TestHub.rules("overheat: temperature > 30 for 10s resolve < 29 devices hot-*", "dry: humidity < 20")))) {
       SubscriberClient subscriber = SubscriberClient.open(SubscriberClient.client(vertx, false), hub.port(), "alerts/#");
       subscriber.subscribe(1, "alerts/#");
       HubApi api = hub.api();

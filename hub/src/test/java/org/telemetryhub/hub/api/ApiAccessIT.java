@@ -79,7 +79,7 @@ class ApiAccessIT {
   /** Verifies that a subscriber token sees only the devices its grants cover, and of them only what it is granted. */
   @Test
   void aSubscriberTokenReadsWhatItsGrantsCover(Vertx vertx) throws Exception {
-    try (TestHub hub = TestHub.start(dataDir, "--alert-rules=hot: temperature > 30")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withAlertRules(TestHub.rules("hot: temperature > 30")))) {
       twoDevices(DeviceClient.client(vertx), hub, now);
       HubApi readings1 = hub.api().as(SubscriberClient.subscriberToken("readings/dev-1", "alerts/dev-1"));
       JsonArray devices = readings1.get("/api/devices").json().getJsonArray("devices");
@@ -108,7 +108,7 @@ class ApiAccessIT {
   /** Verifies --metrics-auth: /metrics then needs an api token, which Prometheus sends as a bearer token. */
   @Test
   void metricsAuthClosesMetrics() throws Exception {
-    try (TestHub hub = TestHub.start(dataDir, "--metrics-auth")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withAuth(o.auth().withMetricsAuth(true)))) {
       HubApi api = hub.api();
       assertEquals(401, api.as(null).get("/metrics").status());
       assertEquals(403, api.as(SubscriberClient.subscriberToken("#")).get("/metrics").status());

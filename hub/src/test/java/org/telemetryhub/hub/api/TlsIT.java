@@ -61,8 +61,8 @@ class TlsIT {
     Path key = dir.resolve("hub.key");
     Files.copy(first.certificate(), cert);
     Files.copy(first.key(), key);
-    try (TestHub hub = TestHub.start(dir.resolve("data"), "--tls-cert=" + cert, "--tls-key=" + key,
-        "--reload-check-interval=100ms")) {
+    try (TestHub hub = TestHub.start(dir.resolve("data"), o -> o.withListen(o.listen().withTls(cert, key)
+        .withReloadCheckInterval(Duration.ofMillis(100))))) {
       WebSocketClient wss = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true)
           .setTrustOptions(new PemTrustOptions().addCertPath(first.certificate().toString())));
       DeviceClient device = DeviceClient.await(wss.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
@@ -121,8 +121,8 @@ class TlsIT {
   @Test
   void onlyForwardSecretAeadSuitesAreOffered() throws Exception {
     SelfSignedCertificate certificate = SelfSignedCertificate.create(dir, "hub");
-    try (TestHub hub = TestHub.start(dir.resolve("data"), "--tls-cert=" + certificate.certificate(),
-        "--tls-key=" + certificate.key())) {
+    try (TestHub hub = TestHub.start(dir.resolve("data"), o -> o.withListen(
+        o.listen().withTls(certificate.certificate(), certificate.key())))) {
       SSLContext trusting = SelfSignedCertificate.trusting(certificate.certificate());
       assertEquals("TLSv1.3 TLS_AES_128_GCM_SHA256", handshake(hub.port(), trusting, "TLSv1.3", "TLS_AES_128_GCM_SHA256"));
       assertEquals("TLSv1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
@@ -146,14 +146,14 @@ class TlsIT {
     Path key = dir.resolve("hub.key");
     Files.copy(renewed.certificate(), cert);
     Files.copy(first.key(), key);
-    Exception refused = assertThrows(Exception.class, () -> TestHub.start(dir.resolve("data"), "--tls-cert=" + cert,
-        "--tls-key=" + key));
+    Exception refused = assertThrows(Exception.class, () -> TestHub.start(dir.resolve("data"),
+        o -> o.withListen(o.listen().withTls(cert, key))));
     org.junit.jupiter.api.Assertions.assertTrue(String.valueOf(refused.getMessage()).contains("is not the key of the certificate"),
         String.valueOf(refused));
 
     Files.copy(first.certificate(), cert, StandardCopyOption.REPLACE_EXISTING);
-    try (TestHub hub = TestHub.start(dir.resolve("data"), "--tls-cert=" + cert, "--tls-key=" + key,
-        "--reload-check-interval=100ms")) {
+    try (TestHub hub = TestHub.start(dir.resolve("data"), o -> o.withListen(o.listen().withTls(cert, key)
+        .withReloadCheckInterval(Duration.ofMillis(100))))) {
       SSLContext both = SelfSignedCertificate.trusting(first.certificate(), renewed.certificate());
       Files.copy(renewed.certificate(), cert, StandardCopyOption.REPLACE_EXISTING); // the key not yet
       Thread.sleep(1_000); // ten looks at the files: a wrong pair would be in use by then

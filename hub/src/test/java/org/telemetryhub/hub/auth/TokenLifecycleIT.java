@@ -57,7 +57,8 @@ class TokenLifecycleIT {
   void secretsRotateWithoutRestart(Vertx vertx) throws Exception {
     Path secrets = dataDir.resolve("secrets");
     Files.writeString(secrets, OLD + "\n");
-    try (TestHub hub = TestHub.start(dataDir, "--token-secret-file=" + secrets, "--reload-check-interval=100ms")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withAuth(o.auth().withTokenSecretFile(secrets))
+        .withListen(o.listen().withReloadCheckInterval(Duration.ofMillis(100))))) {
       WebSocketClient client = DeviceClient.client(vertx);
       String oldToken = Tokens.signedWith(OLD, "dev-1", null);
       String newToken = Tokens.signedWith(NEW, "dev-1", null);
@@ -111,7 +112,8 @@ class TokenLifecycleIT {
   void droppingASecretEndsItsSessions(Vertx vertx) throws Exception {
     Path secrets = dataDir.resolve("secrets");
     Files.writeString(secrets, NEW + "\n" + OLD + "\n");
-    try (TestHub hub = TestHub.start(dataDir, "--token-secret-file=" + secrets, "--reload-check-interval=100ms")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withAuth(o.auth().withTokenSecretFile(secrets))
+        .withListen(o.listen().withReloadCheckInterval(Duration.ofMillis(100))))) {
       WebSocketClient client = DeviceClient.client(vertx);
       DeviceClient oldDevice = DeviceClient.await(DeviceClient.connect(client, hub.port(), "dev-old",
           Tokens.signedWith(OLD, "dev-old", null)));
@@ -200,7 +202,8 @@ class TokenLifecycleIT {
   @Test
   void dataFilesAreOwnerOnly(Vertx vertx) throws Exception {
     Path data = dataDir.resolve("data");
-    try (TestHub hub = TestHub.start(data, "--token-secret-file=" + writeSecret())) {
+    Path secretFile = writeSecret();
+    try (TestHub hub = TestHub.start(data, o -> o.withAuth(o.auth().withTokenSecretFile(secretFile)))) {
       DeviceClient device = DeviceClient.open(DeviceClient.client(vertx), hub.port(), "dev-1");
       device.sendPackets(20f, Instant.now().getEpochSecond(), 50f, 1000f);
       device.awaitAck(1, WAIT);

@@ -277,7 +277,8 @@ class HubCommandIT {
       port = free.getLocalPort();
     }
     Path data = dataDir.resolve("resume");
-    org.telemetryhub.hub.testing.TestHub hub = org.telemetryhub.hub.testing.TestHub.start(data, "--port=" + port);
+    org.telemetryhub.hub.testing.TestHub hub = org.telemetryhub.hub.testing.TestHub.start(data,
+        o -> o.withListen(o.listen().withAddress("127.0.0.1", port)));
     long base = java.time.Instant.now().getEpochSecond() - 100;
     HubProcess subscriber = started(HubProcess.run(Map.of(), "subscribe", "readings/+", "--url", "ws://127.0.0.1:" + port,
         "--token", SubscriberClient.subscriberToken("readings/+")));
@@ -290,7 +291,7 @@ class HubCommandIT {
       Poll.until("ten readings printed", WAIT, () -> printedTs(subscriber).size() == 10);
       hub.close();
 
-      hub = org.telemetryhub.hub.testing.TestHub.start(data, "--port=" + port);
+      hub = org.telemetryhub.hub.testing.TestHub.start(data, o -> o.withListen(o.listen().withAddress("127.0.0.1", port)));
       DeviceClient again = DeviceClient.open(DeviceClient.client(vertx), port, "dev-resume");
       for (int i = 10; i < 20; i++) {
         again.sendPackets(20f, base + i, 40f, 1000f);

@@ -170,13 +170,12 @@ class HubSettingsTest {
     assertTrue(missing.problems().contains("token-secret-file " + dir.resolve("nope") + " cannot be read"));
   }
 
-  /** Verifies the automatic connection limits: nine tenths of the open files, a quarter of that per address. */
+  /** Verifies that 0 connection limits are passed on as "automatic", and set ones as they are. */
   @Test
-  void connectionLimitsFollowTheOpenFileLimit() {
+  void connectionLimitsAreTakenAsGiven() {
     HubSettings automatic = parse(Map.of(), new Properties());
-    long openFiles = OpenFileLimit.get();
-    assertEquals(openFiles - Math.max(64, openFiles / 10), automatic.maxConnections());
-    assertEquals(automatic.maxConnections() / 4, automatic.maxConnectionsPerAddress());
+    assertEquals(0, automatic.maxConnections());
+    assertEquals(0, automatic.maxConnectionsPerAddress());
     HubSettings set = parse(Map.of(), new Properties(), "--max-connections=100", "--max-connections-per-address=7");
     assertEquals(100, set.maxConnections());
     assertEquals(7, set.maxConnectionsPerAddress());

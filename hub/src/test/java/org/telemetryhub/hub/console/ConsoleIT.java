@@ -60,7 +60,7 @@ class ConsoleIT {
   @BeforeEach
   void start(TestInfo info) throws Exception {
     testName = info.getTestMethod().orElseThrow().getName();
-    hub = TestHub.start(dataDir, "--alert-rules=overheat: temperature > 30 resolve < 29");
+    hub = TestHub.start(dataDir, o -> o.withAlertRules(TestHub.rules("overheat: temperature > 30 resolve < 29")));
     browser = Browser.start();
   }
 
@@ -157,7 +157,7 @@ class ConsoleIT {
     });
     assertTrue(banner.getText().startsWith("The hub is unreachable"), banner.getText());
 
-    hub = TestHub.start(dataDir, "--port=" + port);
+    hub = TestHub.start(dataDir, o -> o.withListen(o.listen().withAddress("127.0.0.1", port)));
     waitFor(Duration.ofSeconds(40), "live updates again", () -> "live".equals(first(By.id("live-state")).getAttribute("data-state")) ? true : null);
     DeviceClient.open(devices, hub.port(), "back-1").sendPackets(21f, now(), 40f, 1000f);
     waitFor(SHOWN_WITHIN, "back-1 listed online after the reconnect", () -> row("back-1", "online"));
@@ -179,7 +179,7 @@ class ConsoleIT {
     waitFor(Duration.ofSeconds(10), "the console noticed", () -> "retrying".equals(first(By.id("live-state")).getAttribute("data-state"))
         ? true : null);
 
-    hub = TestHub.start(dataDir, "--port=" + port);
+    hub = TestHub.start(dataDir, o -> o.withListen(o.listen().withAddress("127.0.0.1", port)));
     DeviceClient again = DeviceClient.open(devices, hub.port(), "dev-gap");
     for (int i = 10; i < 15; i++) {
       again.sendPackets(21f, start + i, 45f, 1010f);

@@ -71,7 +71,7 @@ class FairnessIT {
   /** Verifies that the store queue stays within the flooders' shares while they flood, and the quiet device is acked throughout. */
   @Test
   void floodersGetTheirShareNotTheWholeQueue(Vertx vertx) throws Exception {
-    try (TestHub hub = TestHub.start(dataDir, "--max-pending-per-device=" + SHARE)) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withDevices(o.devices().withMaxPendingPerDevice(SHARE)))) {
       HubApi api = hub.api();
       WebSocketClient client = DeviceClient.client(vertx);
       long base = Instant.now().getEpochSecond() - 10 * 86_400;

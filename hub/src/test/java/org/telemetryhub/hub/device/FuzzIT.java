@@ -61,7 +61,7 @@ class FuzzIT {
   @Test
   void fuzzedFramesHurtNoOne(Vertx vertx) throws Exception {
     // The fuzzers reconnect after every close, all from one address: the handshake rate is not what is tested here.
-    try (TestHub hub = TestHub.start(dataDir, "--handshake-rate-per-address=100000")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withEdge(o.edge().withHandshakeRatePerAddress(100_000)))) {
       DeviceClient neighbour = DeviceClient.open(DeviceClient.client(vertx), hub.port(), "neighbour");
       long firstTs = Instant.now().getEpochSecond() - 100_000;
       List<Thread> fuzzers = new ArrayList<>();

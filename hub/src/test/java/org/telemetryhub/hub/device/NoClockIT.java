@@ -85,7 +85,7 @@ class NoClockIT {
   /** Verifies that a burst too large to stamp within the clock-skew allowance is refused beyond it, counted, and acked. */
   @Test
   void aBurstBeyondTheAllowanceIsRefusedAndCounted(Vertx vertx) throws Exception {
-    try (TestHub hub = TestHub.start(dataDir, "--max-clock-skew=5s")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withDevices(o.devices().withMaxClockSkew(Duration.ofSeconds(5))))) {
       DeviceClient device = DeviceClient.open(DeviceClient.client(vertx), hub.port(), "chatty");
       device.sendPackets(noClockPackets(20, 0));
       device.awaitAck(20, WAIT);

@@ -94,7 +94,7 @@ class ConnectionLimitsIT {
   /** Verifies that sockets that send nothing, or never finish their headers, are closed at the header timeout and counted. */
   @Test
   void silentAndSlowHeaderSocketsAreClosedAtTheDeadline(Vertx vertx) throws Exception {
-    try (TestHub hub = TestHub.start(dataDir, "--header-timeout=500ms")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withEdge(o.edge().withHeaderTimeout(Duration.ofMillis(500))))) {
       List<Socket> slow = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         Socket socket = open(hub.port(), ATTACKER);
@@ -115,7 +115,7 @@ class ConnectionLimitsIT {
   /** Verifies that a keep-alive connection is closed when no request follows within the idle timeout. */
   @Test
   void idleKeepAliveConnectionsAreClosed() throws Exception {
-    try (TestHub hub = TestHub.start(dataDir, "--idle-timeout=500ms")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withEdge(o.edge().withIdleTimeout(Duration.ofMillis(500))))) {
       Socket socket = open(hub.port(), ATTACKER);
       socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       String received = readUntilClosed(socket, Duration.ofSeconds(10));
@@ -135,8 +135,8 @@ class ConnectionLimitsIT {
     try (org.telemetryhub.hub.testing.InfluxServer influx = org.telemetryhub.hub.testing.InfluxServer.start(dataDir.resolve("influx"));
          org.telemetryhub.hub.testing.FaultProxy proxy =
              org.telemetryhub.hub.testing.FaultProxy.to(Integer.parseInt(influx.url().replaceAll(".*:", "")));
-         TestHub hub = TestHub.start(dataDir.resolve("hub"), "--idle-timeout=1s", "--store=influx",
-             "--influx-url=http://127.0.0.1:" + proxy.port())) {
+         TestHub hub = TestHub.start(dataDir.resolve("hub"), o -> o.withEdge(o.edge().withIdleTimeout(Duration.ofSeconds(1)))
+             .withStore(o.store().withInflux("http://127.0.0.1:" + proxy.port())))) {
       proxy.mode(org.telemetryhub.hub.testing.FaultProxy.Mode.BLACK_HOLE);
       Socket socket = open(hub.port(), ATTACKER);
       String token = org.telemetryhub.hub.testing.Tokens.api("reader", org.telemetryhub.hub.auth.ApiAccess.Role.READ);
@@ -168,7 +168,7 @@ class ConnectionLimitsIT {
       }
       store.write(readings);
     }
-    try (TestHub hub = TestHub.start(dataDir, "--idle-timeout=1s")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withEdge(o.edge().withIdleTimeout(Duration.ofSeconds(1))))) {
       Socket socket = new Socket();
       sockets.add(socket);
       socket.setReceiveBufferSize(4096);
@@ -206,7 +206,7 @@ class ConnectionLimitsIT {
   /** Verifies that a connection that asked to upgrade and is no WebSocket by the upgrade timeout is closed. */
   @Test
   void anUpgradeThatDoesNotHappenIsClosed() throws Exception {
-    try (TestHub hub = TestHub.start(dataDir, "--upgrade-timeout=500ms")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withEdge(o.edge().withUpgradeTimeout(Duration.ofMillis(500))))) {
       Socket socket = open(hub.port(), ATTACKER);
       socket.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
@@ -221,7 +221,7 @@ class ConnectionLimitsIT {
    */
   @Test
   void oneAddressCannotTakeEveryConnection(Vertx vertx) throws Exception {
-    try (TestHub hub = TestHub.start(dataDir, "--max-connections=30", "--max-connections-per-address=10")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withEdge(o.edge().withConnectionLimits(30, 10)))) {
       for (int i = 0; i < 10; i++) {
         open(hub.port(), ATTACKER);
       }
@@ -255,7 +255,7 @@ class ConnectionLimitsIT {
    */
   @Test
   void aFullHubStillAnswersItsHealthChecks(Vertx vertx) throws Exception {
-    try (TestHub hub = TestHub.start(dataDir, "--max-connections=20", "--max-connections-per-address=5")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withEdge(o.edge().withConnectionLimits(20, 5)))) {
       for (int i = 0; i < 20; i++) {
         open(hub.port(), "127.0.0." + (20 + i / 5)); // silent sockets from four addresses fill the hub
       }
@@ -290,7 +290,7 @@ class ConnectionLimitsIT {
   /** Verifies that upgrades beyond an address's handshake rate get 429 with Retry-After, and other addresses do not notice. */
   @Test
   void handshakesBeyondTheRateGet429(Vertx vertx) throws Exception {
-    try (TestHub hub = TestHub.start(dataDir, "--handshake-rate-per-address=1")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withEdge(o.edge().withHandshakeRatePerAddress(1)))) {
       WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(ATTACKER));
       int accepted = 0;
       int limited = 0;

@@ -33,7 +33,8 @@ class LearnedCadenceIT {
   /** Verifies that a 200 ms device is silent within about a second, and a 1.5 s device only after about 4.5 s. */
   @Test
   void eachDeviceIsSilentAfterThreeOfItsOwnIntervals(Vertx vertx) throws Exception {
-    try (TestHub hub = TestHub.start(dataDir, "--silent-after=20s", "--silent-missed-intervals=3", "--silent-after-min=300ms")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withLiveness(
+        o.liveness().withSilence(Duration.ofSeconds(20), 3, Duration.ofMillis(300))))) {
       WebSocketClient client = DeviceClient.client(vertx);
       DeviceClient fast = DeviceClient.open(client, hub.port(), "every-200ms");
       DeviceClient slow = DeviceClient.open(client, hub.port(), "every-1500ms");

@@ -40,8 +40,8 @@ class LivenessIT {
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
-    hub = TestHub.start(dataDir,
-        "--heartbeat-interval=200ms", "--heartbeat-timeout=600ms", "--silent-after=800ms");
+    hub = TestHub.start(dataDir, o -> o.withLiveness(
+        o.liveness().withHeartbeat(Duration.ofMillis(200), Duration.ofMillis(600)).withSilentAfter(Duration.ofMillis(800))));
     api = hub.api();
     client = DeviceClient.client(vertx);
   }

@@ -41,7 +41,7 @@ class SlowSubscriberIT {
   @ParameterizedTest
   @ValueSource(strings = {"conflate", "drop-oldest", "disconnect"})
   void aStalledSubscriberLosesByItsPolicyAndNobodyElseNotices(String policy, Vertx vertx) throws Exception {
-    try (TestHub hub = TestHub.start(dataDir, "--subscriber-queue=2000")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withSubscribers(o.subscribers().withQueueCapacity(2000)))) {
       String token = SubscriberClient.subscriberToken("#");
       RawWebSocket stalled = RawWebSocket.connect(hub.port(), "/ws/subscribe", token, 4096);
       stalled.sendFrame(RawWebSocket.TEXT, ("{\"action\":\"subscribe\",\"channels\":[\"readings/#\"],\"policy\":\""

@@ -45,8 +45,8 @@ class SubscriberIT {
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
-    hub = TestHub.start(dataDir, "--max-channels-per-request=5", "--max-subscriptions=6",
-        "--allowed-origins=https://dashboard.example");
+    hub = TestHub.start(dataDir, o -> o.withSubscribers(o.subscribers().withRequestLimits(5, 6)
+        .withAllowedOrigins(List.of("https://dashboard.example"))));
     devices = DeviceClient.client(vertx);
     subscribers = SubscriberClient.client(vertx, false);
   }
@@ -222,7 +222,8 @@ class SubscriberIT {
   @Test
   void statusMessagesFollowTheDevice(Vertx vertx) throws Exception {
     hub.close();
-    hub = TestHub.start(dataDir, "--heartbeat-interval=100ms", "--heartbeat-timeout=400ms", "--silent-after=300ms");
+    hub = TestHub.start(dataDir, o -> o.withLiveness(o.liveness().withHeartbeat(Duration.ofMillis(100), Duration.ofMillis(400))
+        .withSilentAfter(Duration.ofMillis(300))));
     SubscriberClient subscriber = SubscriberClient.open(subscribers, hub.port(), "#");
     subscriber.subscribe(1, "status/+");
     DeviceClient quiet = DeviceClient.open(devices, hub.port(), "quiet-1");
@@ -264,7 +265,7 @@ class SubscriberIT {
   @Test
   void subscribersPastTheLimitAreClosedWith1008() throws Exception {
     hub.close();
-    hub = TestHub.start(dataDir, "--max-subscribers=1");
+    hub = TestHub.start(dataDir, o -> o.withSubscribers(o.subscribers().withMaxSubscribers(1)));
     SubscriberClient first = SubscriberClient.open(subscribers, hub.port(), "#");
     SubscriberClient second = SubscriberClient.open(subscribers, hub.port(), "#");
     DeviceClient.Closed closed = second.awaitClose(WAIT);

@@ -116,7 +116,7 @@ class SubscriberResumeIT {
   /** Verifies that the replay bound cuts per request and reports each device cut off on $hub/gap with its range and count. */
   @Test
   void theReplayLimitIsReportedAsAGap(Vertx vertx) throws Exception {
-    hub = TestHub.start(dataDir, "--resume-limit=50");
+    hub = TestHub.start(dataDir, o -> o.withSubscribers(o.subscribers().withResumeLimit(50)));
     long base = Instant.now().getEpochSecond() - 1000;
     for (String id : List.of("dev-a", "dev-b", "dev-c")) {
       DeviceClient device = DeviceClient.open(DeviceClient.client(vertx), hub.port(), id);
@@ -146,7 +146,7 @@ class SubscriberResumeIT {
    */
   @Test
   void aReplayOfManyPagesKeepsOrderAndLimit(Vertx vertx) throws Exception {
-    hub = TestHub.start(dataDir, "--resume-limit=700");
+    hub = TestHub.start(dataDir, o -> o.withSubscribers(o.subscribers().withResumeLimit(700)));
     long base = Instant.now().getEpochSecond() - 5000;
     for (String id : List.of("dev-a", "dev-b", "dev-c")) {
       DeviceClient device = DeviceClient.open(DeviceClient.client(vertx), hub.port(), id);

@@ -1,5 +1,7 @@
 package org.telemetryhub.hub.store;
 
+import java.util.Locale;
+import org.telemetryhub.hub.backend.StoreBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,7 +109,7 @@ class DiskFullIT {
   @ValueSource(strings = {"sqlite", "rocksdb"})
   void theStoreRecoversByItselfWhenSpaceReturns(String store, Vertx vertx) throws Exception {
     Path dataDir = mount.resolve("data");
-    try (TestHub hub = TestHub.start(dataDir, "--store", store)) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withStore(o.store().withKind(StoreBackend.Kind.valueOf(store.toUpperCase(Locale.ROOT)))))) {
       HubApi api = hub.api();
       DeviceClient device = DeviceClient.open(DeviceClient.client(vertx), hub.port(), "disk-1");
       long firstTs = Instant.now().getEpochSecond() - 100_000;

@@ -32,7 +32,7 @@ class RetentionIT {
   void readingsOlderThanTheRetentionPeriodGo(Vertx vertx) throws Exception {
     long now = Instant.now().getEpochSecond();
     long threeDaysAgo = now - 3 * 86_400;
-    try (TestHub hub = TestHub.start(dataDir, "--retention-days=5")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withStore(o.store().withRetention(5, o.store().retentionCheckInterval())))) {
       DeviceClient device = DeviceClient.open(DeviceClient.client(vertx), hub.port(), "old-1");
       device.sendPackets(
           20f, threeDaysAgo, 50f, 1000f,
@@ -42,7 +42,7 @@ class RetentionIT {
       device.awaitAck(4, Duration.ofSeconds(10));
       assertEquals(4, hub.api().readings("old-1", 0, now).size());
     }
-    try (TestHub hub = TestHub.start(dataDir, "--retention-days=2", "--retention-check-interval=200ms")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withStore(o.store().withRetention(2, Duration.ofMillis(200))))) {
       HubApi api = hub.api();
       Poll.untilEquals("readings left", Duration.ofSeconds(10), 2, () -> api.readings("old-1", 0, now).size());
       assertEquals(22.0, api.readings("old-1", 0, now).getJsonObject(0).getDouble("temperature"));
@@ -56,7 +56,7 @@ class RetentionIT {
   @Test
   void readingsAlreadyTooOldAreRefusedAtIngest(Vertx vertx) throws Exception {
     long now = Instant.now().getEpochSecond();
-    try (TestHub hub = TestHub.start(dataDir, "--retention-days=2")) {
+    try (TestHub hub = TestHub.start(dataDir, o -> o.withStore(o.store().withRetention(2, o.store().retentionCheckInterval())))) {
       DeviceClient device = DeviceClient.open(DeviceClient.client(vertx), hub.port(), "old-2");
       device.sendPackets(
           20f, now - 3 * 86_400, 50f, 1000f,

@@ -1,10 +1,13 @@
 package org.telemetryhub.hub.testing;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.telemetryhub.hub.Hub;
+import org.telemetryhub.hub.HubOptions;
+import org.telemetryhub.hub.alerts.AlertRule;
 import org.telemetryhub.hub.config.HubSettings;
 import picocli.CommandLine;
 
@@ -21,17 +24,27 @@ public final class TestHub implements AutoCloseable {
     this.dataDir = dataDir;
   }
 
-  /** Starts a hub with sub-second heartbeats; {@code extraArgs} are serve flags that override the defaults here. */
-  public static TestHub start(Path dataDir, String... extraArgs) throws Exception {
-    List<String> args = new ArrayList<>(List.of(
-        "--port=0", "--host=127.0.0.1", "--data-dir=" + dataDir,
-        "--heartbeat-interval=25s", "--heartbeat-timeout=30s", "--shutdown-timeout=5s"));
-    if (Arrays.stream(extraArgs).noneMatch(arg -> arg.startsWith("--token-secret-file"))) {
-      args.add("--token-secret=" + SECRET);
-    }
-    args.addAll(List.of(extraArgs));
-    HubSettings settings = settings(args.toArray(String[]::new));
-    return new TestHub(Hub.start(settings), dataDir);
+  /** Starts a hub with the options of {@link #options}. */
+  public static TestHub start(Path dataDir) throws Exception {
+    return start(dataDir, UnaryOperator.identity());
+  }
+
+  /** Starts a hub with the options of {@link #options}, changed by {@code changes}. */
+  public static TestHub start(Path dataDir, UnaryOperator<HubOptions> changes) throws Exception {
+    return new TestHub(Hub.start(changes.apply(options(dataDir))), dataDir);
+  }
+
+  /** The defaults, but on a free port of 127.0.0.1, with the test secret and a 5 s stop. */
+  public static HubOptions options(Path dataDir) {
+    HubOptions defaults = HubOptions.defaults(dataDir);
+    return defaults.withListen(defaults.listen().withAddress("127.0.0.1", 0))
+        .withAuth(defaults.auth().withTokenSecret(SECRET))
+        .withShutdownTimeout(Duration.ofSeconds(5));
+  }
+
+  /** {@code texts} parsed as alert rules. */
+  public static List<AlertRule> rules(String... texts) {
+    return Arrays.stream(texts).map(AlertRule::parse).toList();
   }
 
   /** Parses serve flags as the command line does (without environment or file); a later flag overrides an earlier one. */

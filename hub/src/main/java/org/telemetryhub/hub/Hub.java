@@ -134,7 +134,7 @@ public final class Hub {
       Authenticator authenticator = authenticator(options, vertx, revocations);
       StoreOptions storeOptions = options.store();
       backend = StoreBackend.open(vertx, new StoreBackend.Choice(storeOptions.kind(), options.dataDir(), storeOptions.shardCount(),
-          storeOptions.influx(), storeOptions.retention(), options.nodeName()));
+          storeOptions.influx(), storeOptions.kafka(), storeOptions.retention(), options.nodeName()));
       if (backend.pushedMeters() != null) {
         meters.add(backend.pushedMeters());
       }

@@ -15,6 +15,7 @@ import org.telemetryhub.hub.liveness.LivenessOptions;
 import org.telemetryhub.hub.pubsub.SubscriberOptions;
 import org.telemetryhub.hub.store.WriterOptions;
 import org.telemetryhub.hub.store.influx.InfluxSettings;
+import org.telemetryhub.hub.store.kafka.KafkaSettings;
 
 /**
  * The command line's settings mapped onto the hub's typed options, here in the composition root
@@ -55,6 +56,7 @@ public final class RuntimeSettings {
         new StoreOptions(StoreBackend.Kind.valueOf(s.store().toUpperCase(Locale.ROOT)), s.storeShards(),
             new InfluxSettings(s.influxUrl(), s.influxDatabase(), s.influxRetentionPolicy(), s.influxUser(), s.influxPassword(),
                 s.influxWritesInFlight(), s.influxGzip(), s.influxMetricsStep()),
+            new KafkaSettings(s.kafkaBootstrap().replace(" ", ""), s.kafkaTopic(), s.kafkaEventsTopic()),
             s.retentionDays(), s.retentionCheckInterval()),
         s.cluster() ? clusterOptions(s) : null,
         s.alertRuleTexts().stream().map(AlertRule::parse).toList());

@@ -11,6 +11,8 @@ import org.telemetryhub.hub.store.StoreException;
 import org.telemetryhub.hub.store.influx.InfluxEvents;
 import org.telemetryhub.hub.store.influx.InfluxReadingStore;
 import org.telemetryhub.hub.store.influx.InfluxSettings;
+import org.telemetryhub.hub.store.kafka.KafkaReadingStore;
+import org.telemetryhub.hub.store.kafka.KafkaSettings;
 import org.telemetryhub.hub.store.rocksdb.RocksReadingStore;
 import org.telemetryhub.hub.store.rocksdb.SqliteImport;
 import org.telemetryhub.hub.store.sqlite.ShardedSqliteStore;
@@ -22,11 +24,15 @@ import org.telemetryhub.hub.store.sqlite.ShardedSqliteStore;
  */
 public record StoreBackend(ReadingStore store, EventSink events, MeterRegistry pushedMeters) {
 
-  /** The backends: the embedded ones in the data directory, and InfluxDB over HTTP. */
-  public enum Kind { SQLITE, ROCKSDB, INFLUX }
+  /**
+   * The backends: the embedded ones in the data directory, InfluxDB over HTTP, and Kafka (readings
+   * to a topic that sinks write into InfluxDB; history read from that InfluxDB).
+   */
+  public enum Kind { SQLITE, ROCKSDB, INFLUX, KAFKA }
 
-  /** Which backend, with what it needs; {@code node} tags the pushed meters. */
-  public record Choice(Kind kind, Path dataDir, int shards, InfluxSettings influxSettings, Duration retention, String node) {
+  /** Which backend, with what it needs; {@code node} tags the pushed meters and the Kafka records. */
+  public record Choice(Kind kind, Path dataDir, int shards, InfluxSettings influxSettings, KafkaSettings kafkaSettings,
+                       Duration retention, String node) {
   }
 
   /** The RocksDB store, with the readings of a SQLite store in the same directory copied into it first. */
@@ -58,8 +64,12 @@ public record StoreBackend(ReadingStore store, EventSink events, MeterRegistry p
     }
     InfluxSettings settings = choice.influxSettings();
     InfluxReadingStore influx = InfluxReadingStore.connect(settings, choice.retention());
-    return new StoreBackend(influx, new InfluxEvents(vertx, influx), InfluxMetricsPush.registry(settings.url(),
-        settings.database(), settings.retentionPolicy(), settings.user(), settings.password(), settings.metricsStep(),
-        choice.node()));
+    MeterRegistry pushed = InfluxMetricsPush.registry(settings.url(), settings.database(), settings.retentionPolicy(),
+        settings.user(), settings.password(), settings.metricsStep(), choice.node());
+    if (choice.kind() == Kind.KAFKA) {
+      KafkaReadingStore kafka = KafkaReadingStore.connect(choice.kafkaSettings(), influx, choice.node());
+      return new StoreBackend(kafka, kafka.events(), pushed);
+    }
+    return new StoreBackend(influx, new InfluxEvents(vertx, influx), pushed);
   }
 }

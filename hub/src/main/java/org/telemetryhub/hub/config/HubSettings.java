@@ -121,10 +121,23 @@ public final class HubSettings {
       description = "Readings stamped further than this in the future are rejected. Default: ${DEFAULT-VALUE}.")
   Duration maxClockSkew;
 
-  @Option(names = "--store", defaultValue = "rocksdb", paramLabel = "rocksdb|sqlite|influx",
+  @Option(names = "--store", defaultValue = "rocksdb", paramLabel = "rocksdb|sqlite|influx|kafka",
       description = "Storage backend: rocksdb or sqlite (embedded, in the data directory; rocksdb copies the readings of a "
-          + "sqlite store it finds there once) or influx (InfluxDB 1.x, see --influx-*). Default: ${DEFAULT-VALUE}.")
+          + "sqlite store it finds there once), influx (InfluxDB 1.x, see --influx-*) or kafka (readings to a Kafka topic "
+          + "that 'hub sink' writes into InfluxDB, see --kafka-*; history is read from --influx-url). Default: ${DEFAULT-VALUE}.")
   String store;
+
+  @Option(names = "--kafka-bootstrap", defaultValue = "127.0.0.1:9092", paramLabel = "HOST:PORT[,HOST:PORT...]",
+      description = "With --store kafka: the brokers to start from. Default: ${DEFAULT-VALUE}.")
+  String kafkaBootstrap;
+
+  @Option(names = "--kafka-topic", defaultValue = "telemetry.readings",
+      description = "With --store kafka: the topic of readings (key: device id; value: its 16-byte packets). Default: ${DEFAULT-VALUE}.")
+  String kafkaTopic;
+
+  @Option(names = "--kafka-events-topic", defaultValue = "telemetry.events",
+      description = "With --store kafka: the topic of device state changes and alerts (JSON). Default: ${DEFAULT-VALUE}.")
+  String kafkaEventsTopic;
 
   @Option(names = "--store-shards", defaultValue = "0",
       description = "With an embedded store: threads that write readings at once, each for its own devices (with sqlite "
@@ -374,6 +387,11 @@ public final class HubSettings {
 
   public String store() { return store; }
   public boolean influxStore() { return "influx".equals(store); }
+  /** Whether the store is shared by every node of a cluster (InfluxDB, or Kafka into InfluxDB). */
+  public boolean sharedStore() { return "influx".equals(store) || "kafka".equals(store); }
+  public String kafkaBootstrap() { return kafkaBootstrap; }
+  public String kafkaTopic() { return kafkaTopic; }
+  public String kafkaEventsTopic() { return kafkaEventsTopic; }
   /** --store-shards as given: 0 means one per core. */
   public int storeShards() { return storeShards; }
   public int influxWritesInFlight() { return influxWritesInFlight; }
@@ -497,8 +515,16 @@ public final class HubSettings {
     requireOrdered(problems, "temperature", temperatureMin, temperatureMax);
     requireOrdered(problems, "humidity", humidityMin, humidityMax);
     requireOrdered(problems, "pressure", pressureMin, pressureMax);
-    if (!List.of("rocksdb", "sqlite", "influx").contains(store)) {
-      problems.add("store must be one of: rocksdb, sqlite, influx; not '" + store + "'");
+    if (!List.of("rocksdb", "sqlite", "influx", "kafka").contains(store)) {
+      problems.add("store must be one of: rocksdb, sqlite, influx, kafka; not '" + store + "'");
+    }
+    if (kafkaBootstrap == null || !kafkaBootstrap.strip().matches("[^,\\s:]+:\\d{1,5}(\\s*,\\s*[^,\\s:]+:\\d{1,5})*")) {
+      problems.add("kafka-bootstrap takes host:port[,host:port...], not '" + kafkaBootstrap + "'");
+    }
+    for (String topic : new String[] {kafkaTopic, kafkaEventsTopic}) {
+      if (topic == null || !topic.matches("[A-Za-z0-9._-]{1,249}")) {
+        problems.add("a Kafka topic takes 1 to 249 letters, digits, '.', '_' or '-', not '" + topic + "'");
+      }
     }
     if (influxUrl == null || !(influxUrl.startsWith("http://") || influxUrl.startsWith("https://"))) {
       problems.add("influx-url must be an http:// or https:// URL, not '" + influxUrl + "'");
@@ -574,9 +600,10 @@ public final class HubSettings {
     if (!cluster) {
       return;
     }
-    if (!influxStore()) {
+    if (!sharedStore()) {
       problems.add("--cluster keeps readings in a store every node shares, and the embedded store (--store " + store
-          + ") belongs to one process: use --store influx with --influx-url pointing at the InfluxDB all nodes write to");
+          + ") belongs to one process: use --store influx with --influx-url pointing at the InfluxDB all nodes write to, "
+          + "or --store kafka");
     }
     if (clusterPort < 1 || clusterPort > 65535) {
       problems.add("cluster-port must be between 1 and 65535, not " + clusterPort);

@@ -50,7 +50,7 @@ class SqliteImportTest {
     try (RocksReadingStore rocks = RocksReadingStore.open(dataDir, 1)) {
       rocks.write(List.of(new Reading("a", 1, 1f, 1f, 1000f)));
     }
-    StoreBackend.Choice sqlite = new StoreBackend.Choice(StoreBackend.Kind.SQLITE, dataDir, 2, null, Duration.ofDays(30), "n1");
+    StoreBackend.Choice sqlite = new StoreBackend.Choice(StoreBackend.Kind.SQLITE, dataDir, 2, null, null, Duration.ofDays(30), "n1");
     StoreException e = assertThrows(StoreException.class, () -> StoreBackend.open(null, sqlite));
     assertTrue(e.getMessage().contains("--store rocksdb"), e.getMessage());
     assertFalse(ShardedSqliteStore.existsIn(dataDir), "no SQLite file was created");

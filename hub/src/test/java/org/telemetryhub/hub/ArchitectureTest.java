@@ -35,7 +35,7 @@ class ArchitectureTest {
       Map.entry("metrics", 3), Map.entry("auth", 3),
       Map.entry("websocket", 4), Map.entry("store", 4),
       Map.entry("edge", 5), Map.entry("backend", 5),
-      Map.entry("device", 6), Map.entry("pubsub", 6),
+      Map.entry("device", 6), Map.entry("pubsub", 6), Map.entry("sink", 6),
       Map.entry("fanout", 7), Map.entry("api", 7), Map.entry("cluster", 7),
       Map.entry("", 8),
       Map.entry("cli", 9));

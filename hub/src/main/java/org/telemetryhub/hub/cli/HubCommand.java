@@ -16,7 +16,7 @@ import picocli.CommandLine;
 @Command(name = "hub", mixinStandardHelpOptions = true, version = "telemetry hub 0.1.0",
     description = "IoT sensor telemetry hub.",
     subcommands = {ServeCommand.class, TokenCommand.class, SubscribeCommand.class, RevokeCommand.class,
-        RotateSecretCommand.class, CommandLine.HelpCommand.class})
+        RotateSecretCommand.class, SinkCommand.class, CommandLine.HelpCommand.class})
 public final class HubCommand implements Runnable {
 
   public static final int EXIT_BAD_SETTINGS = 2;

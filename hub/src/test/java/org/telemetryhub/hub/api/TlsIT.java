@@ -68,7 +68,7 @@ class TlsIT {
       DeviceClient device = DeviceClient.await(wss.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
               .setPort(hub.port()).setSsl(true).setURI("/ws/devices/dev-1")
               .addHeader("Authorization", "Bearer " + TestHub.token("dev-1")))
-          .map(ws -> DeviceClient.wrap(ws)));
+          .map(ws -> DeviceClient.wrap(ws, wss)));
       device.sendPackets(20f, Instant.now().getEpochSecond(), 50f, 1000f);
       device.awaitAck(1, Duration.ofSeconds(10));
 

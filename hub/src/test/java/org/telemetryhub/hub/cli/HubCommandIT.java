@@ -335,7 +335,7 @@ class HubCommandIT {
         .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(certificate.certificate().toString())));
     DeviceClient device = DeviceClient.await(wss.connect(new io.vertx.core.http.WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setSsl(true).setURI("/ws/devices/dev-tls")
-        .addHeader("Authorization", "Bearer " + TestHub.token("dev-tls"))).map(DeviceClient::wrap));
+        .addHeader("Authorization", "Bearer " + TestHub.token("dev-tls"))).map(ws -> DeviceClient.wrap(ws, wss)));
     long ts = Instant.now().getEpochSecond();
     device.sendPackets(21.5f, ts, 40.25f, 1013.5f);
     Poll.until("the reading printed", WAIT, () -> subscriber.output().contains("\"ts\":" + ts));

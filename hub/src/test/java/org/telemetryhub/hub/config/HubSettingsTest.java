@@ -124,12 +124,14 @@ class HubSettingsTest {
   void everyProblemIsNamed() {
     HubSettings settings = parse(Map.of(), new Properties(), "--port=-1", "--heartbeat-interval=40s",
         "--temperature-min=50", "--temperature-max=10", "--store=mongo", "--batch-size=0", "--token-secret=short",
-        "--retention-days=0", "--max-frame-size=8");
+        "--retention-days=0", "--max-frame-size=8", "--kafka-bootstrap=broker-1", "--kafka-topic=readings/all");
     List<String> problems = settings.problems();
     assertTrue(problems.contains("port must be between 0 and 65535, not -1"), problems.toString());
     assertTrue(problems.contains("heartbeat-timeout (30s) must be longer than heartbeat-interval (40s)"));
     assertTrue(problems.contains("temperature-min (50.0) must be below temperature-max (10.0)"));
-    assertTrue(problems.contains("store must be one of: rocksdb, sqlite, influx; not 'mongo'"));
+    assertTrue(problems.contains("store must be one of: rocksdb, sqlite, influx, kafka; not 'mongo'"));
+    assertTrue(problems.contains("kafka-bootstrap takes host:port[,host:port...], not 'broker-1'"), problems.toString());
+    assertTrue(problems.contains("a Kafka topic takes 1 to 249 letters, digits, '.', '_' or '-', not 'readings/all'"));
     assertTrue(problems.contains("batch-size must be from 1 to 10000, not 0"));
     assertTrue(problems.contains("token-secret must be at least 32 characters long"));
     assertTrue(problems.contains("retention-days must be at least 1, not 0"));

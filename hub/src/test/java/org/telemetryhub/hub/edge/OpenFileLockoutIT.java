@@ -120,7 +120,7 @@ class OpenFileLockoutIT {
   private static void wssDevice(WebSocketClient wss, int port, String id, Duration within) {
     DeviceClient device = DeviceClient.await(wss.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
             .setSsl(true).setURI("/ws/devices/" + id).addHeader("Authorization", "Bearer " + TestHub.token(id)))
-        .map(DeviceClient::wrap), within);
+        .map(ws -> DeviceClient.wrap(ws, wss)), within);
     device.sendPackets(20f, Instant.now().getEpochSecond(), 50f, 1000f);
     device.awaitAck(1, within);
   }

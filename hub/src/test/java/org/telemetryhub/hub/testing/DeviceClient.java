@@ -23,12 +23,18 @@ public final class DeviceClient {
   }
 
   private final WebSocket ws;
+  /**
+   * The client the socket came from, held for as long as the socket: Vert.x 5 closes a client that
+   * is no longer referenced (its cleaner), and its sockets with it (close 1000 at some GC).
+   */
+  private final WebSocketClient client;
   private final AtomicLong lastAck = new AtomicLong();
   private volatile Runnable onAck = () -> { };
   private final Promise<Closed> closed = Promise.promise();
 
-  private DeviceClient(WebSocket ws) {
+  private DeviceClient(WebSocket ws, WebSocketClient client) {
     this.ws = ws;
+    this.client = client;
     ws.textMessageHandler(text -> {
       JsonObject message = new JsonObject(text);
       lastAck.accumulateAndGet(message.getLong("ack"), Math::max);
@@ -44,8 +50,8 @@ public final class DeviceClient {
   }
 
   /** A device over a socket opened some other way (wss://, another client's options). */
-  public static DeviceClient wrap(WebSocket ws) {
-    return new DeviceClient(ws);
+  public static DeviceClient wrap(WebSocket ws, WebSocketClient client) {
+    return new DeviceClient(ws, client);
   }
 
   public static Future<DeviceClient> connect(WebSocketClient client, int port, String deviceId, String token) {
@@ -54,7 +60,7 @@ public final class DeviceClient {
     if (token != null) {
       options.addHeader("Authorization", "Bearer " + token);
     }
-    return client.connect(options).map(DeviceClient::new);
+    return client.connect(options).map(ws -> new DeviceClient(ws, client));
   }
 
   /** Connects and waits for the socket; fails the test if the upgrade is refused. */

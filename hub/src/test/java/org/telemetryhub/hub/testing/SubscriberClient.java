@@ -20,11 +20,17 @@ import org.telemetryhub.hub.auth.TokenService;
 public final class SubscriberClient {
 
   private final WebSocket ws;
+  /**
+   * The client the socket came from, held for as long as the socket: Vert.x 5 closes a client that
+   * is no longer referenced (its cleaner), and its sockets with it (close 1000 at some GC).
+   */
+  private final WebSocketClient client;
   private final List<JsonObject> received = new CopyOnWriteArrayList<>();
   private final Promise<DeviceClient.Closed> closed = Promise.promise();
 
-  private SubscriberClient(WebSocket ws) {
+  private SubscriberClient(WebSocket ws, WebSocketClient client) {
     this.ws = ws;
+    this.client = client;
     ws.textMessageHandler(text -> received.add(new JsonObject(text)));
     ws.closeHandler(ignored -> closed.tryComplete(new DeviceClient.Closed(
         ws.closeStatusCode() == null ? 1006 : ws.closeStatusCode(), ws.closeReason())));
@@ -44,7 +50,7 @@ public final class SubscriberClient {
     if (origin != null) {
       options.addHeader("Origin", origin);
     }
-    return client.connect(options).map(SubscriberClient::new);
+    return client.connect(options).map(ws -> new SubscriberClient(ws, client));
   }
 
   /** Connects with a token granting {@code channels}. */

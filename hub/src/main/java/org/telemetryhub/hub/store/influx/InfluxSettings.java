@@ -34,6 +34,10 @@ public record InfluxSettings(String url, String database, String retentionPolicy
     return new InfluxSettings(url, name, retentionPolicy, user, password, writesInFlight, gzip, metricsStep);
   }
 
+  public InfluxSettings withUser(String name, String secret) {
+    return new InfluxSettings(url, database, retentionPolicy, name, secret, writesInFlight, gzip, metricsStep);
+  }
+
   public InfluxSettings withMetricsStep(Duration step) {
     return new InfluxSettings(url, database, retentionPolicy, user, password, writesInFlight, gzip, step);
   }

@@ -30,11 +30,12 @@ import picocli.CommandLine.Option;
         "Several sinks with the same --kafka-group share the topic's partitions; offsets are committed only after the store "
             + "took the readings, so a sink that dies loses nothing."},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"1:did not start (store unreachable, port taken)", "2:bad options",
+    exitCodeList = {"1:did not start (store unreachable, port taken), or stopped by an error", "2:bad options",
         "143:stopped by SIGTERM (130: by Ctrl-C), after the batch being written; the group takes its partitions over"})
 public final class SinkCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(SinkCommand.class);
+  static final int EXIT_FAILED = 1;
 
   @Option(names = "--kafka-bootstrap", defaultValue = KafkaSettings.DEFAULT_BOOTSTRAP, paramLabel = "HOST:PORT[,HOST:PORT...]",
       description = "The brokers to start from. Default: ${DEFAULT-VALUE}.")
@@ -134,7 +135,13 @@ public final class SinkCommand implements Callable<Integer> {
       LOG.info("sink {} stopped", sinkName);
       stopped.countDown();
     }, "sink-shutdown"));
-    stopped.await();
+    // A sink that ends on its own (an error it cannot go on from) ends the process, for its supervisor to restart it.
+    while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!sink.isRunning()) {
+        System.err.println("hub sink: stopped by an error: " + sink.failure());
+        return EXIT_FAILED;
+      }
+    }
     return 0;
   }
 

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -51,6 +52,7 @@ public final class KafkaSink implements AutoCloseable {
   private final Counter malformed;
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile Throwable failure;
 
   private KafkaSink(String bootstrap, String topic, String group, ReadingStore store, MeterRegistry meters) {
     Properties config = new Properties();
@@ -112,6 +114,10 @@ public final class KafkaSink implements AutoCloseable {
         } catch (CommitFailedException e) {
           // The group moved the partitions on meanwhile: their new owner stores these again, which changes nothing.
           LOG.warn("sink: offsets not committed, the partitions moved to another member: {}", e.getMessage());
+        } catch (KafkaException e) {
+          // Kafka not answering (every broker down): the readings are stored; a later commit covers these
+          // offsets too, and if none comes, they are read and stored again, which changes nothing.
+          LOG.warn("sink: offsets not committed ({}); going on", e.getMessage());
         }
       }
     } catch (WakeupException e) {
@@ -119,8 +125,8 @@ public final class KafkaSink implements AutoCloseable {
         throw e;
       }
     } catch (RuntimeException e) {
+      failure = e;
       LOG.error("sink: stopped by an error: {}", e.toString());
-      throw e;
     } finally {
       Thread.interrupted(); // a stop's interrupt must not fail the close, which leaves the group at once
       consumer.close(Duration.ofSeconds(5));
@@ -187,6 +193,11 @@ public final class KafkaSink implements AutoCloseable {
 
   public boolean isRunning() {
     return thread.isAlive();
+  }
+
+  /** What ended the sink on its own, or null. */
+  public Throwable failure() {
+    return failure;
   }
 
   @Override

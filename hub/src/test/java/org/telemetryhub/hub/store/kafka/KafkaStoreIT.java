@@ -74,6 +74,11 @@ class KafkaStoreIT {
         assertEquals(t0 + i, timestamps.get(i), "in the order received: " + timestamps);
       }
       assertTrue(timestamps.get(10) >= Instant.now().getEpochSecond() - 60, "the no-clock reading got the hub's time");
+      JsonObject online = new JsonObject(new String(consumeOne(kafka, KafkaSettings.DEFAULT_EVENTS_TOPIC, "dev-k").value(),
+          StandardCharsets.UTF_8));
+      assertEquals("status", online.getString("kind"), online.encode());
+      assertEquals("online", online.getString("state"), "the device's first event, not lost: " + online.encode());
+      assertEquals("kafka-node", online.getString("node"));
 
       kafka.stop(0);
       Poll.until("not ready while Kafka is down", WAIT, () -> hub.api().get("/health/ready").status() == 503);
@@ -91,6 +96,27 @@ class KafkaStoreIT {
           "the reading sent during the outage is in the topic");
       device.close();
     }
+  }
+
+  /** The first record of {@code topic} keyed {@code device}, read from the start. */
+  private static ConsumerRecord<String, byte[]> consumeOne(KafkaCluster kafka, String topic, String device) {
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      Poll.until("a record of " + device + " in " + topic, WAIT, () -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+          if (device.equals(record.key())) {
+            found.add(record);
+          }
+        });
+        return !found.isEmpty();
+      });
+    }
+    return found.get(0);
   }
 
   /** Reads the readings topic from the start until {@code readings} readings of {@code device} arrived. */

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telemetryhub.hub.backend.StoreBackend;
 import org.telemetryhub.hub.config.HostName;
+import org.telemetryhub.hub.config.KafkaNames;
 import org.telemetryhub.hub.metrics.PrometheusEndpoint;
 import org.telemetryhub.hub.sink.KafkaSink;
 import org.telemetryhub.hub.store.influx.InfluxSettings;
@@ -162,11 +163,11 @@ public final class SinkCommand implements Callable<Integer> {
     if (!java.util.List.of("influx", "rocksdb", "sqlite").contains(store)) {
       return "--store takes influx, rocksdb or sqlite, not '" + store + "'";
     }
-    if (!bootstrap.strip().matches("[^,\\s:]+:\\d{1,5}(\\s*,\\s*[^,\\s:]+:\\d{1,5})*")) {
-      return "--kafka-bootstrap takes host:port[,host:port...], not '" + bootstrap + "'";
-    }
-    if (!topic.matches("[A-Za-z0-9._-]{1,249}") || !group.matches("[A-Za-z0-9._-]{1,249}")) {
-      return "--kafka-topic and --kafka-group take 1 to 249 letters, digits, '.', '_' or '-'";
+    for (String problem : new String[] {KafkaNames.bootstrapProblem("--kafka-bootstrap", bootstrap),
+        KafkaNames.nameProblem("--kafka-topic", topic), KafkaNames.nameProblem("--kafka-group", group)}) {
+      if (problem != null) {
+        return problem;
+      }
     }
     if (retentionDays < 1) {
       return "--retention-days must be at least 1, not " + retentionDays;

@@ -518,12 +518,10 @@ public final class HubSettings {
     if (!List.of("rocksdb", "sqlite", "influx", "kafka").contains(store)) {
       problems.add("store must be one of: rocksdb, sqlite, influx, kafka; not '" + store + "'");
     }
-    if (kafkaBootstrap == null || !kafkaBootstrap.strip().matches("[^,\\s:]+:\\d{1,5}(\\s*,\\s*[^,\\s:]+:\\d{1,5})*")) {
-      problems.add("kafka-bootstrap takes host:port[,host:port...], not '" + kafkaBootstrap + "'");
-    }
-    for (String topic : new String[] {kafkaTopic, kafkaEventsTopic}) {
-      if (topic == null || !topic.matches("[A-Za-z0-9._-]{1,249}")) {
-        problems.add("a Kafka topic takes 1 to 249 letters, digits, '.', '_' or '-', not '" + topic + "'");
+    for (String problem : new String[] {KafkaNames.bootstrapProblem("kafka-bootstrap", kafkaBootstrap),
+        KafkaNames.nameProblem("kafka-topic", kafkaTopic), KafkaNames.nameProblem("kafka-events-topic", kafkaEventsTopic)}) {
+      if (problem != null) {
+        problems.add(problem);
       }
     }
     if (influxUrl == null || !(influxUrl.startsWith("http://") || influxUrl.startsWith("https://"))) {

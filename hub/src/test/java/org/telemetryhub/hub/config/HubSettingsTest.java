@@ -131,7 +131,7 @@ class HubSettingsTest {
     assertTrue(problems.contains("temperature-min (50.0) must be below temperature-max (10.0)"));
     assertTrue(problems.contains("store must be one of: rocksdb, sqlite, influx, kafka; not 'mongo'"));
     assertTrue(problems.contains("kafka-bootstrap takes host:port[,host:port...], not 'broker-1'"), problems.toString());
-    assertTrue(problems.contains("a Kafka topic takes 1 to 249 letters, digits, '.', '_' or '-', not 'readings/all'"));
+    assertTrue(problems.contains("kafka-topic takes 1 to 249 letters, digits, '.', '_' or '-', not 'readings/all'"));
     assertTrue(problems.contains("batch-size must be from 1 to 10000, not 0"));
     assertTrue(problems.contains("token-secret must be at least 32 characters long"));
     assertTrue(problems.contains("retention-days must be at least 1, not 0"));
